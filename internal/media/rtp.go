@@ -1,0 +1,241 @@
+package media
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/pion/rtp"
+)
+
+// ErrInactive ends a session whose peer sent no RTP for the inactivity timeout: the
+// phone is gone (crash, network) even though no BYE arrived.
+var ErrInactive = errors.New("rtp: no media received within the inactivity timeout")
+
+// Ports hands out even UDP ports for RTP from a configured range.
+type Ports struct {
+	IP       string
+	Min, Max int
+	mu       sync.Mutex
+	next     int
+}
+
+// Listen binds the next free even port of the range.
+func (p *Ports) Listen() (*net.UDPConn, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	lo, hi := p.Min&^1, p.Max
+	if lo <= 0 || hi < lo {
+		return nil, fmt.Errorf("rtp: bad port range %d-%d", p.Min, p.Max)
+	}
+	if p.next < lo || p.next > hi {
+		p.next = lo
+	}
+	ip := net.ParseIP(p.IP)
+	for range (hi-lo)/2 + 1 {
+		port := p.next
+		p.next += 2
+		if p.next > hi {
+			p.next = lo
+		}
+		c, err := net.ListenUDP("udp", &net.UDPAddr{IP: ip, Port: port})
+		if err == nil {
+			return c, nil
+		}
+	}
+	return nil, fmt.Errorf("rtp: no free port in %d-%d", p.Min, p.Max)
+}
+
+// Handlers receive what a session reads. They run on the session's read goroutine and
+// must not block.
+type Handlers struct {
+	Audio func(pcm []int16)
+	Digit func(key rune)
+}
+
+// Session is one RTP leg: a local UDP port and the peer it talks to. It sends with its own
+// sequence numbers and timestamps, so prompts and relayed audio form one stream.
+type Session struct {
+	conn    *net.UDPConn
+	remote  atomic.Pointer[net.UDPAddr]
+	codec   Codec
+	dtmfPT  uint8 // 0 = no telephone-event negotiated
+	timeout time.Duration
+
+	wmu  sync.Mutex
+	ssrc uint32
+	seq  uint16
+	ts   uint32
+	enc  []byte
+
+	hmu      sync.Mutex
+	handlers Handlers
+
+	done     chan struct{}
+	err      error
+	closing  atomic.Bool
+	received atomic.Int64
+	sent     atomic.Int64
+}
+
+// NewSession wraps a bound UDP socket. timeout 0 disables the inactivity check.
+func NewSession(conn *net.UDPConn, codec Codec, dtmfPT uint8, timeout time.Duration) *Session {
+	return &Session{
+		conn: conn, codec: codec, dtmfPT: dtmfPT, timeout: timeout,
+		ssrc: rand.Uint32(), seq: uint16(rand.Uint32()), ts: rand.Uint32(),
+		done: make(chan struct{}),
+	}
+}
+
+// LocalPort is the port to put in SDP.
+func (s *Session) LocalPort() int { return s.conn.LocalAddr().(*net.UDPAddr).Port }
+
+// Codec is the negotiated audio codec.
+func (s *Session) Codec() Codec { return s.codec }
+
+// SetRemote sets where packets go (from the peer's SDP).
+func (s *Session) SetRemote(addr *net.UDPAddr) { s.remote.Store(addr) }
+
+// Remote is the current peer address.
+func (s *Session) Remote() *net.UDPAddr { return s.remote.Load() }
+
+// SetHandlers replaces what is done with received media (IVR, bridge, voicemail).
+func (s *Session) SetHandlers(h Handlers) {
+	s.hmu.Lock()
+	s.handlers = h
+	s.hmu.Unlock()
+}
+
+// Packets returns the numbers of RTP packets received and sent.
+func (s *Session) Packets() (received, sent int64) { return s.received.Load(), s.sent.Load() }
+
+// Run reads until the context ends, Close is called or the peer falls silent. It latches
+// onto the address packets really come from (symmetric RTP), which gets through NAT.
+func (s *Session) Run(ctx context.Context) error {
+	defer close(s.done)
+	stop := context.AfterFunc(ctx, func() { s.conn.SetReadDeadline(time.Now()) })
+	defer stop()
+	buf := make([]byte, 1500)
+	var det DTMFDetector
+	var pcm []int16
+	var pkt rtp.Packet
+	for {
+		if s.timeout > 0 {
+			s.conn.SetReadDeadline(time.Now().Add(s.timeout))
+		}
+		n, from, err := s.conn.ReadFromUDP(buf)
+		if err != nil {
+			switch {
+			case s.closing.Load():
+				s.err = net.ErrClosed
+			case ctx.Err() != nil:
+				s.err = ctx.Err()
+			case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
+				s.err = ErrInactive
+			default:
+				s.err = err
+			}
+			return s.err
+		}
+		if err := pkt.Unmarshal(buf[:n]); err != nil || pkt.Version != 2 {
+			continue
+		}
+		s.received.Add(1)
+		if r := s.remote.Load(); r == nil || !r.IP.Equal(from.IP) || r.Port != from.Port {
+			s.remote.Store(from)
+		}
+		s.hmu.Lock()
+		h := s.handlers
+		s.hmu.Unlock()
+		switch {
+		case s.dtmfPT != 0 && pkt.PayloadType == s.dtmfPT:
+			if k := det.Packet(pkt.Timestamp, pkt.Payload); k != 0 && h.Digit != nil {
+				h.Digit(k)
+			}
+		default:
+			c, ok := CodecByPT(pkt.PayloadType)
+			if !ok || h.Audio == nil {
+				continue
+			}
+			pcm = c.Decode(pkt.Payload, pcm[:0])
+			h.Audio(pcm)
+		}
+	}
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// Done is closed when Run returns; Err then says why.
+func (s *Session) Done() <-chan struct{} { return s.done }
+
+// Err is why Run ended.
+func (s *Session) Err() error {
+	select {
+	case <-s.done:
+		return s.err
+	default:
+		return nil
+	}
+}
+
+// WritePCM encodes linear samples with the session codec and sends them in one packet.
+func (s *Session) WritePCM(pcm []int16) error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	s.enc = s.codec.Encode(pcm, s.enc[:0])
+	return s.writeLocked(s.codec.PT, s.enc, uint32(len(pcm)), false)
+}
+
+// WriteDigit sends one key as an RFC 4733 event (three packets, the last marked end).
+func (s *Session) WriteDigit(key rune) error {
+	code, ok := EventForDigit(key)
+	if !ok || s.dtmfPT == 0 {
+		return fmt.Errorf("rtp: cannot send key %q", key)
+	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	for i, end := range []bool{false, false, true} {
+		ev := TelephoneEvent{Event: code, End: end, Volume: 10, Duration: uint16(160 * (i + 1))}
+		if err := s.writeLocked(s.dtmfPT, ev.Marshal(), 0, i == 0); err != nil {
+			return err
+		}
+	}
+	s.ts += 480
+	return nil
+}
+
+func (s *Session) writeLocked(pt uint8, payload []byte, samples uint32, marker bool) error {
+	r := s.remote.Load()
+	if r == nil {
+		return nil // peer address unknown yet: nothing to send to
+	}
+	p := rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: pt, SequenceNumber: s.seq, Timestamp: s.ts, SSRC: s.ssrc, Marker: marker}, Payload: payload}
+	s.seq++
+	s.ts += samples
+	b, err := p.Marshal()
+	if err != nil {
+		return err
+	}
+	packet := b
+	if _, err := s.conn.WriteToUDP(packet, r); err != nil {
+		return err
+	}
+	s.sent.Add(1)
+	return nil
+}
+
+// Close stops Run and releases the port.
+func (s *Session) Close() error {
+	if s.closing.Swap(true) {
+		return nil
+	}
+	return s.conn.Close()
+}
