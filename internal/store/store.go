@@ -1,0 +1,127 @@
+// Package store keeps Hotline's data in SQLite (embedded default) or PostgreSQL (production).
+// One type, one set of plain SQL statements written with $N placeholders that both drivers
+// accept; the few differences between the two live in dialect.go and the migrations.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// ErrNotFound is returned when the row asked for does not exist.
+var ErrNotFound = errors.New("not found")
+
+// ErrConflict is returned when a unique key is taken or a row changed under the caller.
+var ErrConflict = errors.New("conflict")
+
+// Store is the database. Reads may run concurrently; on SQLite writes go through one
+// connection (SQLite allows one writer at a time, and queueing in Go beats SQLITE_BUSY).
+type Store struct {
+	db      *sql.DB // readers (PostgreSQL: everything)
+	writer  *sql.DB // SQLite: the single writer connection; PostgreSQL: same as db
+	dialect dialect
+	now     func() time.Time
+}
+
+// Open connects to dsn: a postgres:// or postgresql:// URL selects PostgreSQL, anything else
+// is a SQLite file path. It does not migrate; call Migrate.
+func Open(ctx context.Context, dsn string) (*Store, error) {
+	var s *Store
+	var err error
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		s, err = openPostgres(ctx, dsn)
+	} else {
+		s, err = openSQLite(ctx, dsn)
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.now = time.Now
+	return s, nil
+}
+
+// Driver names the database in use: "sqlite" or "postgres".
+func (s *Store) Driver() string { return s.dialect.name }
+
+// SetClock replaces the clock, for tests that move time.
+func (s *Store) SetClock(now func() time.Time) { s.now = now }
+
+// Close releases the connections.
+func (s *Store) Close() error {
+	err := s.db.Close()
+	if s.writer != s.db {
+		if err2 := s.writer.Close(); err == nil {
+			err = err2
+		}
+	}
+	return err
+}
+
+// Ping checks the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+
+// DB exposes the reader pool for adapters that keep their own tables (e.g. benchmarks).
+func (s *Store) DB() *sql.DB { return s.db }
+
+// Tx is a write transaction. Every multi-statement change goes through InTx, so a failed
+// request changes nothing.
+type Tx struct {
+	tx *sql.Tx
+	s  *Store
+}
+
+// InTx runs fn in a write transaction, committing if it returns nil.
+func (s *Store) InTx(ctx context.Context, fn func(*Tx) error) error {
+	tx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(&Tx{tx: tx, s: s}); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", s.dialect.mapErr(err))
+	}
+	return nil
+}
+
+// querier is what reads need; both *sql.DB and *sql.Tx satisfy it, so a read inside a
+// transaction sees the transaction's own writes.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// ms converts a time to the stored form: UTC milliseconds since the epoch. Both databases
+// store instants as BIGINT so one SQL text serves both and range filters stay index-friendly.
+func ms(t time.Time) int64 { return t.UnixMilli() }
+
+func fromMS(v int64) time.Time { return time.UnixMilli(v).UTC() }
+
+func msPtr(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return t.UnixMilli()
+}
+
+func fromNullMS(v sql.NullInt64) *time.Time {
+	if !v.Valid {
+		return nil
+	}
+	t := fromMS(v.Int64)
+	return &t
+}
+
+func nullStr(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}

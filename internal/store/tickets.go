@@ -1,0 +1,413 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/hotline-dev/hotline/internal/ticket"
+)
+
+// NewID returns a new stable, time-ordered identifier (UUIDv7).
+func NewID() string { return uuid.Must(uuid.NewV7()).String() }
+
+const ticketColumns = `id, number, state, channel, request_type, category_id, region_id, address, lat, lng,
+	subject, description, citizen_id, phone, citizen_name, urgency, department_id, parent_department_id,
+	handler_id, co_departments, sign_deadline, handle_deadline, overdue, supervised, urge_count,
+	reopen_count, pending_extension, reply, satisfaction, merged_into, fields, created_at, updated_at,
+	closed_at, version`
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanTicket(row scanner) (*ticket.Ticket, error) {
+	var t ticket.Ticket
+	var lat, lng sql.NullFloat64
+	var co, ext, fields sql.NullString
+	var sign, handle, closed sql.NullInt64
+	var created, updated int64
+	err := row.Scan(&t.ID, &t.Number, &t.State, &t.Channel, &t.RequestType, &t.CategoryID, &t.RegionID,
+		&t.Address, &lat, &lng, &t.Subject, &t.Description, &t.CitizenID, &t.Phone, &t.CitizenName,
+		&t.Urgency, &t.DepartmentID, &t.ParentDepartmentID, &t.HandlerID, &co, &sign, &handle,
+		&t.Overdue, &t.Supervised, &t.UrgeCount, &t.ReopenCount, &ext, &t.Reply, &t.Satisfaction,
+		&t.MergedInto, &fields, &created, &updated, &closed, &t.Version)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	if lat.Valid && lng.Valid {
+		t.Lat, t.Lng = &lat.Float64, &lng.Float64
+	}
+	if co.Valid && co.String != "" {
+		_ = json.Unmarshal([]byte(co.String), &t.CoDepartmentIDs)
+	}
+	if ext.Valid && ext.String != "" {
+		t.PendingExtension = &ticket.Extension{}
+		_ = json.Unmarshal([]byte(ext.String), t.PendingExtension)
+	}
+	if fields.Valid && fields.String != "" {
+		_ = json.Unmarshal([]byte(fields.String), &t.Fields)
+	}
+	t.SignDeadline, t.HandleDeadline, t.ClosedAt = fromNullMS(sign), fromNullMS(handle), fromNullMS(closed)
+	t.CreatedAt, t.UpdatedAt = fromMS(created), fromMS(updated)
+	return &t, nil
+}
+
+func jsonOrNull(v any, empty bool) any {
+	if empty {
+		return nil
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func ticketArgs(t *ticket.Ticket) []any {
+	var lat, lng any
+	if t.Lat != nil && t.Lng != nil {
+		lat, lng = *t.Lat, *t.Lng
+	}
+	return []any{t.ID, t.Number, string(t.State), string(t.Channel), string(t.RequestType), t.CategoryID,
+		t.RegionID, t.Address, lat, lng, t.Subject, t.Description, t.CitizenID, t.Phone, t.CitizenName,
+		string(t.Urgency), t.DepartmentID, t.ParentDepartmentID, t.HandlerID,
+		jsonOrNull(t.CoDepartmentIDs, len(t.CoDepartmentIDs) == 0), msPtr(t.SignDeadline), msPtr(t.HandleDeadline),
+		t.Overdue, t.Supervised, t.UrgeCount, t.ReopenCount,
+		jsonOrNull(t.PendingExtension, t.PendingExtension == nil), t.Reply, string(t.Satisfaction), t.MergedInto,
+		jsonOrNull(t.Fields, len(t.Fields) == 0), ms(t.CreatedAt), ms(t.UpdatedAt), msPtr(t.ClosedAt), t.Version}
+}
+
+// NextTicketNumber takes the next number of the ticket's local day. The counter row is
+// updated inside the caller's transaction, so numbers are unique under any concurrency
+// and a rolled-back registration gives its number back.
+func (tx *Tx) NextTicketNumber(ctx context.Context, at time.Time) (string, error) {
+	day := at.In(ticket.Location)
+	key := day.Format("20060102")
+	var n int
+	err := tx.tx.QueryRowContext(ctx, `INSERT INTO ticket_daily_seq (day, n) VALUES ($1, 1)
+		ON CONFLICT (day) DO UPDATE SET n = ticket_daily_seq.n + 1 RETURNING n`, key).Scan(&n)
+	if err != nil {
+		return "", fmt.Errorf("store: ticket number: %w", err)
+	}
+	return ticket.Number(day, n), nil
+}
+
+// InsertTicket stores a new ticket (ID and Number set by the caller) with its first event.
+func (tx *Tx) InsertTicket(ctx context.Context, t *ticket.Ticket, first ticket.Event) error {
+	args := ticketArgs(t)
+	ph := make([]string, len(args))
+	for i := range ph {
+		ph[i] = "$" + strconv.Itoa(i+1)
+	}
+	_, err := tx.tx.ExecContext(ctx, `INSERT INTO tickets (`+ticketColumns+`) VALUES (`+strings.Join(ph, ", ")+`)`, args...)
+	if err != nil {
+		return fmt.Errorf("store: insert ticket: %w", tx.s.dialect.mapErr(err))
+	}
+	if err := tx.syncCoDepartments(ctx, t); err != nil {
+		return err
+	}
+	first.TicketID = t.ID
+	return tx.AppendEvent(ctx, &first)
+}
+
+// UpdateTicket writes t back if nobody changed it since it was read at version t.Version-1,
+// and appends the event that changed it.
+func (tx *Tx) UpdateTicket(ctx context.Context, t *ticket.Ticket, ev *ticket.Event) error {
+	args := ticketArgs(t)
+	cols := strings.Split(ticketColumns, ",")
+	sets := make([]string, 0, len(cols))
+	for i, c := range cols {
+		c = strings.TrimSpace(c)
+		if c == "id" {
+			continue
+		}
+		sets = append(sets, c+" = $"+strconv.Itoa(i+1))
+	}
+	args = append(args, t.Version-1)
+	res, err := tx.tx.ExecContext(ctx, `UPDATE tickets SET `+strings.Join(sets, ", ")+
+		` WHERE id = $1 AND version = $`+strconv.Itoa(len(args)), args...)
+	if err != nil {
+		return fmt.Errorf("store: update ticket: %w", tx.s.dialect.mapErr(err))
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return fmt.Errorf("%w: ticket %s changed meanwhile", ErrConflict, t.Number)
+	}
+	if err := tx.syncCoDepartments(ctx, t); err != nil {
+		return err
+	}
+	ev.TicketID = t.ID
+	return tx.AppendEvent(ctx, ev)
+}
+
+func (tx *Tx) syncCoDepartments(ctx context.Context, t *ticket.Ticket) error {
+	for _, d := range t.CoDepartmentIDs {
+		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO ticket_co_departments (ticket_id, department_id)
+			VALUES ($1, $2) ON CONFLICT DO NOTHING`, t.ID, d); err != nil {
+			return fmt.Errorf("store: co-departments: %w", err)
+		}
+	}
+	return nil
+}
+
+// AppendEvent adds ev to its ticket's archive with the next sequence number.
+func (tx *Tx) AppendEvent(ctx context.Context, ev *ticket.Event) error {
+	if ev.ID == "" {
+		ev.ID = NewID()
+	}
+	if ev.At.IsZero() {
+		ev.At = tx.s.now().UTC()
+	}
+	err := tx.tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM ticket_events WHERE ticket_id = $1`, ev.TicketID).Scan(&ev.Seq)
+	if err != nil {
+		return fmt.Errorf("store: event seq: %w", err)
+	}
+	_, err = tx.tx.ExecContext(ctx, `INSERT INTO ticket_events (id, ticket_id, seq, action, actor, role,
+		from_state, to_state, note, department_id, data, attachments, at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+		ev.ID, ev.TicketID, ev.Seq, string(ev.Action), ev.Actor, ev.Role, string(ev.FromState), string(ev.ToState),
+		ev.Note, ev.DepartmentID, jsonOrNull(ev.Data, len(ev.Data) == 0),
+		jsonOrNull(ev.Attachments, len(ev.Attachments) == 0), ms(ev.At))
+	if err != nil {
+		return fmt.Errorf("store: append event: %w", tx.s.dialect.mapErr(err))
+	}
+	return nil
+}
+
+func getTicket(ctx context.Context, q querier, where, lock string, arg any) (*ticket.Ticket, error) {
+	return scanTicket(q.QueryRowContext(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE `+where+` = $1`+lock, arg))
+}
+
+// TicketByNumber reads a ticket by its number.
+func (s *Store) TicketByNumber(ctx context.Context, number string) (*ticket.Ticket, error) {
+	return getTicket(ctx, s.db, "number", "", number)
+}
+
+// TicketByID reads a ticket by its id.
+func (s *Store) TicketByID(ctx context.Context, id string) (*ticket.Ticket, error) {
+	return getTicket(ctx, s.db, "id", "", id)
+}
+
+// TicketForUpdate reads a ticket inside the transaction, locking its row where the database can.
+func (tx *Tx) TicketForUpdate(ctx context.Context, number string) (*ticket.Ticket, error) {
+	return getTicket(ctx, tx.tx, "number", tx.s.dialect.forUpdate, number)
+}
+
+// TicketEvents returns the ticket's archive in order.
+func (s *Store) TicketEvents(ctx context.Context, ticketID string) ([]ticket.Event, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, ticket_id, seq, action, actor, role, from_state, to_state,
+		note, department_id, data, attachments, at FROM ticket_events WHERE ticket_id = $1 ORDER BY seq`, ticketID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []ticket.Event
+	for rows.Next() {
+		var ev ticket.Event
+		var data, att sql.NullString
+		var at int64
+		if err := rows.Scan(&ev.ID, &ev.TicketID, &ev.Seq, &ev.Action, &ev.Actor, &ev.Role, &ev.FromState,
+			&ev.ToState, &ev.Note, &ev.DepartmentID, &data, &att, &at); err != nil {
+			return nil, err
+		}
+		if data.Valid {
+			_ = json.Unmarshal([]byte(data.String), &ev.Data)
+		}
+		if att.Valid {
+			_ = json.Unmarshal([]byte(att.String), &ev.Attachments)
+		}
+		ev.At = fromMS(at)
+		out = append(out, ev)
+	}
+	return out, rows.Err()
+}
+
+// TicketFilter narrows a ticket list. Zero fields do not filter.
+type TicketFilter struct {
+	States       []ticket.State
+	DepartmentID string // the department itself (use Departments for a subtree)
+	CategoryIDs  []string
+	RegionIDs    []string
+	Channel      ticket.Channel
+	Urgency      ticket.Urgency
+	CitizenID    string
+	From, To     time.Time // created_at in [From, To)
+	Overdue      *bool
+	Supervised   *bool
+	Text         string // number prefix, exact phone, or words in subject/description
+	// Departments limits the list to tickets held, sub-dispatched or co-handled by these
+	// departments: the scope of a department user. Nil means no limit.
+	Departments []string
+	Cursor      string // from the previous page's NextCursor
+	Limit       int    // default 50, at most 500
+}
+
+// TicketPage is one page of a list, newest first.
+type TicketPage struct {
+	Tickets    []*ticket.Ticket
+	NextCursor string // empty on the last page
+}
+
+// ListTickets returns tickets matching f, newest first, a page at a time (keyset pagination,
+// so page N costs the same as page 1).
+func (s *Store) ListTickets(ctx context.Context, f TicketFilter) (TicketPage, error) {
+	var where []string
+	var args []any
+	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
+	in := func(col string, vals []string) string {
+		ph := make([]string, len(vals))
+		for i, v := range vals {
+			ph[i] = arg(v)
+		}
+		return col + " IN (" + strings.Join(ph, ", ") + ")"
+	}
+	if len(f.States) > 0 {
+		vals := make([]string, len(f.States))
+		for i, st := range f.States {
+			vals[i] = string(st)
+		}
+		where = append(where, in("state", vals))
+	}
+	if f.DepartmentID != "" {
+		where = append(where, "department_id = "+arg(f.DepartmentID))
+	}
+	if len(f.CategoryIDs) > 0 {
+		where = append(where, in("category_id", f.CategoryIDs))
+	}
+	if len(f.RegionIDs) > 0 {
+		where = append(where, in("region_id", f.RegionIDs))
+	}
+	if f.Channel != "" {
+		where = append(where, "channel = "+arg(string(f.Channel)))
+	}
+	if f.Urgency != "" {
+		where = append(where, "urgency = "+arg(string(f.Urgency)))
+	}
+	if f.CitizenID != "" {
+		where = append(where, "citizen_id = "+arg(f.CitizenID))
+	}
+	if !f.From.IsZero() {
+		where = append(where, "created_at >= "+arg(ms(f.From)))
+	}
+	if !f.To.IsZero() {
+		where = append(where, "created_at < "+arg(ms(f.To)))
+	}
+	if f.Overdue != nil {
+		open := "state NOT IN ('closed', 'cancelled', 'merged')"
+		cond := "(overdue = " + arg(true) + " OR (handle_deadline < " + arg(ms(s.now())) + " AND " + open + "))"
+		if !*f.Overdue {
+			cond = "NOT " + cond
+		}
+		where = append(where, cond)
+	}
+	if f.Supervised != nil {
+		where = append(where, "supervised = "+arg(*f.Supervised))
+	}
+	if q := strings.TrimSpace(f.Text); q != "" {
+		if isDigits(q) {
+			// Digits are a ticket number (prefix) or a phone number: both indexed.
+			where = append(where, "(number LIKE "+arg(q+"%")+" OR phone = "+arg(q)+")")
+		} else {
+			p := arg("%" + escapeLike(q) + "%")
+			where = append(where, "(subject LIKE "+p+" ESCAPE '\\' OR description LIKE "+p+" ESCAPE '\\' OR address LIKE "+p+" ESCAPE '\\')")
+		}
+	}
+	if f.Departments != nil {
+		if len(f.Departments) == 0 {
+			return TicketPage{}, nil
+		}
+		where = append(where, "("+in("department_id", f.Departments)+" OR "+in("parent_department_id", f.Departments)+
+			" OR id IN (SELECT ticket_id FROM ticket_co_departments WHERE "+in("department_id", f.Departments)+"))")
+	}
+	if f.Cursor != "" {
+		at, id, err := decodeCursor(f.Cursor)
+		if err != nil {
+			return TicketPage{}, err
+		}
+		a, i := arg(at), arg(id)
+		where = append(where, "(created_at < "+a+" OR (created_at = "+a+" AND id < "+i+"))")
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	if limit > 500 {
+		limit = 500
+	}
+	q := `SELECT ` + ticketColumns + ` FROM tickets`
+	if len(where) > 0 {
+		q += ` WHERE ` + strings.Join(where, " AND ")
+	}
+	q += ` ORDER BY created_at DESC, id DESC LIMIT ` + strconv.Itoa(limit+1)
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return TicketPage{}, fmt.Errorf("store: list tickets: %w", err)
+	}
+	defer rows.Close()
+	var page TicketPage
+	for rows.Next() {
+		t, err := scanTicket(rows)
+		if err != nil {
+			return TicketPage{}, err
+		}
+		page.Tickets = append(page.Tickets, t)
+	}
+	if err := rows.Err(); err != nil {
+		return TicketPage{}, err
+	}
+	if len(page.Tickets) > limit {
+		page.Tickets = page.Tickets[:limit]
+		last := page.Tickets[limit-1]
+		page.NextCursor = encodeCursor(ms(last.CreatedAt), last.ID)
+	}
+	return page, nil
+}
+
+// CountTickets counts all tickets (for health, demo and benchmarks).
+func (s *Store) CountTickets(ctx context.Context) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM tickets`).Scan(&n)
+	return n, err
+}
+
+// ErrBadCursor is returned for a cursor this store did not make.
+var ErrBadCursor = errors.New("bad cursor")
+
+func encodeCursor(at int64, id string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(at, 10) + "|" + id))
+}
+
+func decodeCursor(c string) (int64, string, error) {
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil {
+		return 0, "", ErrBadCursor
+	}
+	at, id, ok := strings.Cut(string(b), "|")
+	if !ok {
+		return 0, "", ErrBadCursor
+	}
+	n, err := strconv.ParseInt(at, 10, 64)
+	if err != nil {
+		return 0, "", ErrBadCursor
+	}
+	return n, id, nil
+}
+
+func isDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
