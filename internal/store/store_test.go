@@ -1,0 +1,422 @@
+package store_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sort"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hotline-dev/hotline/internal/org"
+	"github.com/hotline-dev/hotline/internal/store"
+	"github.com/hotline-dev/hotline/internal/store/storetest"
+	"github.com/hotline-dev/hotline/internal/ticket"
+)
+
+// The store suite: every test runs on SQLite and, when configured, PostgreSQL.
+func TestStore(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			t.Run("migrations", func(t *testing.T) { testMigrations(t, b) })
+			t.Run("numbers unique under concurrency", func(t *testing.T) { testNumbers(t, b.Open(t)) })
+			t.Run("ticket round trip and versions", func(t *testing.T) { testTicketRoundTrip(t, b.Open(t)) })
+			t.Run("failed transaction changes nothing", func(t *testing.T) { testRollback(t, b.Open(t)) })
+			t.Run("list filters and cursor", func(t *testing.T) { testList(t, b.Open(t)) })
+			t.Run("citizens", func(t *testing.T) { testCitizens(t, b.Open(t)) })
+			t.Run("users sessions keys audit", func(t *testing.T) { testUsers(t, b.Open(t)) })
+			t.Run("org trees", func(t *testing.T) { testOrg(t, b.Open(t)) })
+		})
+	}
+}
+
+var ctx = context.Background()
+
+func testMigrations(t *testing.T, b storetest.Backend) {
+	dsn := b.DSN(t)
+	st, err := store.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.CheckSchema(ctx); err == nil {
+		t.Fatal("an unmigrated database passed the schema check")
+	}
+	n, err := st.Migrate(ctx)
+	if err != nil || n != st.LatestSchema() {
+		t.Fatalf("migrate: applied %d, err %v", n, err)
+	}
+	if n, err := st.Migrate(ctx); err != nil || n != 0 {
+		t.Fatalf("second migrate applied %d, err %v", n, err)
+	}
+	if err := st.CheckSchema(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// A newer binary's migration: this binary must refuse to start on it.
+	driver := "sqlite"
+	if b.Name == "postgres" {
+		driver = "pgx"
+	}
+	raw, err := sql.Open(driver, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES ($1, 0)`, st.LatestSchema()+1); err != nil {
+		t.Fatal(err)
+	}
+	var tooNew store.ErrSchemaTooNew
+	if err := st.CheckSchema(ctx); !errors.As(err, &tooNew) {
+		t.Fatalf("schema check on a newer database: %v", err)
+	}
+	if _, err := st.Migrate(ctx); !errors.As(err, &tooNew) {
+		t.Fatalf("migrate on a newer database: %v", err)
+	}
+}
+
+func newTicket(subject string, at time.Time) *ticket.Ticket {
+	return &ticket.Ticket{ID: store.NewID(), State: ticket.Registered, Channel: ticket.ChannelPhone,
+		RequestType: ticket.Complaint, Urgency: ticket.Normal, Subject: subject, CreatedAt: at, UpdatedAt: at, Version: 1}
+}
+
+func insert(t *testing.T, st *store.Store, tk *ticket.Ticket) {
+	t.Helper()
+	err := st.InTx(ctx, func(tx *store.Tx) error {
+		n, err := tx.NextTicketNumber(ctx, tk.CreatedAt)
+		if err != nil {
+			return err
+		}
+		tk.Number = n
+		return tx.InsertTicket(ctx, tk, ticket.Event{Action: ticket.ActRegister, ToState: ticket.Registered, At: tk.CreatedAt})
+	})
+	if err != nil {
+		t.Fatalf("insert: %v", err)
+	}
+}
+
+func testNumbers(t *testing.T, st *store.Store) {
+	// 16:30 UTC on the 21st is already the 22nd in Shanghai: numbers follow the city's day.
+	late := time.Date(2026, 11, 21, 16, 30, 0, 0, time.UTC)
+	const workers, each = 8, 10
+	var mu sync.Mutex
+	var numbers []string
+	var wg sync.WaitGroup
+	errs := make(chan error, workers)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := 0; i < each; i++ {
+				tk := newTicket(fmt.Sprintf("w%d-%d", w, i), late)
+				err := st.InTx(ctx, func(tx *store.Tx) error {
+					n, err := tx.NextTicketNumber(ctx, tk.CreatedAt)
+					if err != nil {
+						return err
+					}
+					tk.Number = n
+					return tx.InsertTicket(ctx, tk, ticket.Event{Action: ticket.ActRegister, ToState: ticket.Registered})
+				})
+				if err != nil {
+					errs <- err
+					return
+				}
+				mu.Lock()
+				numbers = append(numbers, tk.Number)
+				mu.Unlock()
+			}
+		}(w)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	sort.Strings(numbers)
+	for i, n := range numbers {
+		if want := fmt.Sprintf("20261122%05d", i+1); n != want {
+			t.Fatalf("number %d is %s, want %s (gapless, unique, Shanghai date)", i, n, want)
+		}
+	}
+}
+
+func testTicketRoundTrip(t *testing.T, st *store.Store) {
+	at := time.Date(2026, 11, 21, 1, 2, 3, 4_000_000, time.UTC)
+	lat, lng := 28.19, 112.97
+	tk := newTicket("占道经营", at)
+	tk.Lat, tk.Lng, tk.Phone, tk.Address = &lat, &lng, "13812341234", "A1区五一大道1号"
+	tk.Fields = map[string]ticket.Field{"stall_count": {Type: ticket.FieldNumber, Value: 3.0}}
+	insert(t, st, tk)
+	got, err := st.TicketByNumber(ctx, tk.Number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Subject != "占道经营" || *got.Lat != lat || got.Phone != tk.Phone || !got.CreatedAt.Equal(at) ||
+		got.Fields["stall_count"].Value != 3.0 || got.Version != 1 {
+		t.Fatalf("round trip changed the ticket: %+v", got)
+	}
+	ev, err := ticket.Apply(got, ticket.Command{Action: ticket.ActDispatch, DepartmentID: "d1", Actor: "u1", Role: "dispatcher"}, at.Add(time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := at.AddDate(0, 0, 15)
+	got.HandleDeadline = &deadline
+	got.CoDepartmentIDs = []string{"d2"}
+	if err := st.InTx(ctx, func(tx *store.Tx) error { return tx.UpdateTicket(ctx, got, &ev) }); err != nil {
+		t.Fatal(err)
+	}
+	// A writer holding the old version must be refused.
+	stale, _ := st.TicketByNumber(ctx, tk.Number)
+	stale.Version = 2 // pretend it read version 1 and applied one event
+	evStale := ticket.Event{Action: ticket.ActComment, ToState: stale.State, Note: "late"}
+	err = st.InTx(ctx, func(tx *store.Tx) error { return tx.UpdateTicket(ctx, stale, &evStale) })
+	if !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("stale update: got %v, want ErrConflict", err)
+	}
+	evs, err := st.TicketEvents(ctx, tk.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(evs) != 2 || evs[0].Action != ticket.ActRegister || evs[1].Action != ticket.ActDispatch || evs[1].Seq != 2 ||
+		evs[1].DepartmentID != "d1" || evs[1].Actor != "u1" {
+		t.Fatalf("events: %+v", evs)
+	}
+	again, _ := st.TicketByID(ctx, tk.ID)
+	if again.State != ticket.Dispatched || !again.HandleDeadline.Equal(deadline) || again.CoDepartmentIDs[0] != "d2" {
+		t.Fatalf("update lost: %+v", again)
+	}
+	page, err := st.ListTickets(ctx, store.TicketFilter{Departments: []string{"d2"}})
+	if err != nil || len(page.Tickets) != 1 {
+		t.Fatalf("co-handling department cannot list the ticket: %v %d", err, len(page.Tickets))
+	}
+	if _, err := st.TicketByNumber(ctx, "nope"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("missing ticket: %v", err)
+	}
+}
+
+func testRollback(t *testing.T, st *store.Store) {
+	at := time.Now()
+	boom := errors.New("boom")
+	err := st.InTx(ctx, func(tx *store.Tx) error {
+		tk := newTicket("会回滚", at)
+		n, err := tx.NextTicketNumber(ctx, at)
+		if err != nil {
+			return err
+		}
+		tk.Number = n
+		if err := tx.InsertTicket(ctx, tk, ticket.Event{Action: ticket.ActRegister, ToState: ticket.Registered}); err != nil {
+			return err
+		}
+		if _, err := tx.TouchCitizen(ctx, "13900000000", "张三"); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatal(err)
+	}
+	if n, _ := st.CountTickets(ctx); n != 0 {
+		t.Fatalf("%d tickets after rollback", n)
+	}
+	if _, err := st.CitizenByPhone(ctx, "13900000000"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatal("citizen survived the rollback")
+	}
+	tk := newTicket("之后", at)
+	insert(t, st, tk)
+	if tk.Number[8:] != "00001" {
+		t.Fatalf("a rolled-back registration kept its number: next is %s", tk.Number)
+	}
+}
+
+func testList(t *testing.T, st *store.Store) {
+	base := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	for i := 0; i < 25; i++ {
+		tk := newTicket(fmt.Sprintf("噪音扰民 %d", i), base.Add(time.Duration(i)*time.Hour))
+		tk.DepartmentID = []string{"d1", "d2", "d3"}[i%3]
+		tk.CategoryID = []string{"c1", "c2"}[i%2]
+		tk.Phone = fmt.Sprintf("138000000%02d", i)
+		if i%5 == 0 {
+			tk.State = ticket.Processing
+			past := base
+			tk.HandleDeadline = &past
+		}
+		if i == 7 {
+			tk.Subject = "路灯不亮 100%_done"
+		}
+		insert(t, st, tk)
+	}
+	collect := func(f store.TicketFilter) []string {
+		t.Helper()
+		var subjects []string
+		for {
+			page, err := st.ListTickets(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, tk := range page.Tickets {
+				subjects = append(subjects, tk.Subject)
+			}
+			if page.NextCursor == "" {
+				return subjects
+			}
+			f.Cursor = page.NextCursor
+		}
+	}
+	all := collect(store.TicketFilter{Limit: 4})
+	if len(all) != 25 || all[0] != "噪音扰民 24" || all[24] != "噪音扰民 0" {
+		t.Fatalf("paging: %d items, first %q last %q", len(all), all[0], all[len(all)-1])
+	}
+	yes := true
+	cases := []struct {
+		name string
+		f    store.TicketFilter
+		want int
+	}{
+		{"department", store.TicketFilter{DepartmentID: "d2"}, 8},
+		{"category", store.TicketFilter{CategoryIDs: []string{"c1"}}, 13},
+		{"state", store.TicketFilter{States: []ticket.State{ticket.Processing}}, 5},
+		{"overdue", store.TicketFilter{Overdue: &yes}, 5},
+		{"time range", store.TicketFilter{From: base.Add(10 * time.Hour), To: base.Add(20 * time.Hour)}, 10},
+		{"phone", store.TicketFilter{Text: "13800000007"}, 1},
+		{"number prefix", store.TicketFilter{Text: "20261101"}, 16}, // 16:00 UTC is the 2nd in Shanghai
+		{"words", store.TicketFilter{Text: "扰民"}, 24},
+		{"like wildcards are literal", store.TicketFilter{Text: "100%_"}, 1},
+		{"percent alone matches literally", store.TicketFilter{Text: "%"}, 1},
+		{"scope", store.TicketFilter{Departments: []string{"d1", "d3"}}, 17},
+		{"empty scope sees nothing", store.TicketFilter{Departments: []string{}}, 0},
+	}
+	for _, c := range cases {
+		if got := len(collect(c.f)); got != c.want {
+			t.Errorf("%s: %d tickets, want %d", c.name, got, c.want)
+		}
+	}
+	if _, err := st.ListTickets(ctx, store.TicketFilter{Cursor: "!!"}); !errors.Is(err, store.ErrBadCursor) {
+		t.Errorf("bad cursor: %v", err)
+	}
+}
+
+func testCitizens(t *testing.T, st *store.Store) {
+	var id string
+	for i := 0; i < 3; i++ {
+		err := st.InTx(ctx, func(tx *store.Tx) error {
+			c, err := tx.TouchCitizen(ctx, "13812341234", []string{"", "李四", "王五"}[i])
+			id = c.ID
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, err := st.CitizenByPhone(ctx, "13812341234")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ID != id || c.TicketCount != 3 || c.Name != "李四" || !c.HasTag("repeat_caller") {
+		t.Fatalf("citizen: %+v", c)
+	}
+	c.Blacklisted, c.BlacklistReason = true, "骚扰"
+	if err := st.InTx(ctx, func(tx *store.Tx) error { return tx.SaveCitizen(ctx, c) }); err != nil {
+		t.Fatal(err)
+	}
+	list, err := st.ListCitizens(ctx, "", true, 10)
+	if err != nil || len(list) != 1 || list[0].BlacklistReason != "骚扰" {
+		t.Fatalf("blacklist: %v %+v", err, list)
+	}
+}
+
+func testUsers(t *testing.T, st *store.Store) {
+	u := &store.User{Username: "zhang", DisplayName: "张三", PasswordHash: "h", Role: "agent"}
+	if err := st.InTx(ctx, func(tx *store.Tx) error { return tx.SaveUser(ctx, u) }); err != nil {
+		t.Fatal(err)
+	}
+	dup := &store.User{Username: "zhang", PasswordHash: "h", Role: "agent"}
+	if err := st.InTx(ctx, func(tx *store.Tx) error { return tx.SaveUser(ctx, dup) }); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("duplicate username: %v", err)
+	}
+	lock := time.Now().Add(time.Hour)
+	for i := 0; i < 3; i++ {
+		if err := st.RecordLogin(ctx, u.ID, false, 3, lock); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, _ := st.UserByUsername(ctx, "zhang")
+	if got.FailedLogins != 3 || got.LockedUntil == nil || got.LockedUntil.UnixMilli() != lock.UnixMilli() {
+		t.Fatalf("lockout not recorded: %+v", got)
+	}
+	if err := st.CreateSession(ctx, "tokhash", u.ID, time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if su, err := st.SessionUser(ctx, "tokhash"); err != nil || su.ID != u.ID {
+		t.Fatalf("session: %v", err)
+	}
+	if err := st.CreateSession(ctx, "oldhash", u.ID, time.Now().Add(-time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.SessionUser(ctx, "oldhash"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatal("an expired session still works")
+	}
+	k := &store.APIKey{Name: "open311 portal", KeyHash: "khash", Prefix: "hlk_abcd", Role: "agent"}
+	if err := st.InTx(ctx, func(tx *store.Tx) error { return tx.SaveAPIKey(ctx, k) }); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := st.APIKeyByHash(ctx, "khash"); err != nil || got.Name != "open311 portal" {
+		t.Fatalf("api key: %v", err)
+	}
+	if err := st.InTx(ctx, func(tx *store.Tx) error { return tx.RevokeAPIKey(ctx, k.ID) }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.APIKeyByHash(ctx, "khash"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatal("a revoked key still works")
+	}
+	if err := st.Audit(ctx, store.AuditEntry{Actor: "zhang", Action: "citizen.view", ObjectType: "citizen", ObjectID: "c1"}); err != nil {
+		t.Fatal(err)
+	}
+	log, err := st.AuditLog(ctx, store.AuditFilter{Action: "citizen.view"})
+	if err != nil || len(log) != 1 || log[0].Actor != "zhang" {
+		t.Fatalf("audit: %v %+v", err, log)
+	}
+}
+
+func testOrg(t *testing.T, st *store.Store) {
+	err := st.InTx(ctx, func(tx *store.Tx) error {
+		for _, d := range []*org.Department{
+			{ID: "centre", Code: "C", Name: "热线中心", Kind: org.KindCentre},
+			{ID: "a1", Code: "A1", Name: "A1区", ParentID: "centre", Kind: org.KindDistrict},
+			{ID: "a1s1", Code: "A1S1", Name: "A1区某街道", ParentID: "a1", Kind: org.KindStreet},
+		} {
+			if err := tx.SaveDepartment(ctx, d); err != nil {
+				return err
+			}
+		}
+		boundary := []byte(`{"type":"Polygon","coordinates":[[[112,28],[113,28],[113,29],[112,29],[112,28]]]}`)
+		if err := tx.SaveRegion(ctx, &org.Region{ID: "r1", Code: "A1", Name: "A1区", Level: org.LevelDistrict, Boundary: boundary}); err != nil {
+			return err
+		}
+		top := &org.Category{Name: "城乡建设", Level: 1}
+		if err := tx.SaveCategory(ctx, top); err != nil {
+			return err
+		}
+		return tx.SaveCategory(ctx, &org.Category{Name: "市容环卫", Level: 2, ParentID: top.ID,
+			Fields: []org.FieldDef{{Key: "stall_count", Label: "摊位数", Type: "number"}}})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	depts, _ := st.Departments(ctx)
+	if tree := org.NewTree(depts); !tree.Within("a1s1", "centre") || len(tree.Subtree("a1")) != 2 {
+		t.Fatal("department tree")
+	}
+	regions, _ := st.Regions(ctx)
+	if org.Locate(regions, 112.5, 28.5) != "r1" || org.Locate(regions, 114, 28.5) != "" {
+		t.Fatal("point in region")
+	}
+	cats, _ := st.Categories(ctx)
+	if len(cats) != 2 || cats[1].Fields[0].Key != "stall_count" {
+		t.Fatalf("categories: %+v", cats)
+	}
+	dup := &org.Category{Name: "城乡建设", Level: 1}
+	if err := st.InTx(ctx, func(tx *store.Tx) error { return tx.SaveCategory(ctx, dup) }); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("duplicate sibling category: %v", err)
+	}
+}
