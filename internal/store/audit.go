@@ -54,7 +54,10 @@ type AuditFilter struct {
 func (s *Store) AuditLog(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
 	var where []string
 	var args []any
-	add := func(col string, v any) { args = append(args, v); where = append(where, fmt.Sprintf("%s $%d", col, len(args))) }
+	add := func(col string, v any) {
+		args = append(args, v)
+		where = append(where, fmt.Sprintf("%s $%d", col, len(args)))
+	}
 	if f.Actor != "" {
 		add("actor =", f.Actor)
 	}

@@ -196,7 +196,9 @@ CREATE INDEX audit_log_at ON audit_log (at);
 CREATE INDEX audit_log_object ON audit_log (object_type, object_id);
 `
 
-func render(schema string, repl ...string) string { return strings.NewReplacer(repl...).Replace(schema) }
+func render(schema string, repl ...string) string {
+	return strings.NewReplacer(repl...).Replace(schema)
+}
 
 var sqliteMigrations = []string{
 	render(schemaV1, "BOOL_T", "INTEGER", "FALSE_V", "0", "DOUBLE_T", "REAL", "SERIAL_PK", "INTEGER PRIMARY KEY AUTOINCREMENT"),
