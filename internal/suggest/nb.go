@@ -1,0 +1,135 @@
+package suggest
+
+import "math"
+
+// NaiveBayes is a multinomial naive Bayes classifier over TF-IDF vectors. Parameters are
+// stored sparsely: a class's log-probability for a term it never saw is Base[c], and
+// Postings hold the correction for (term, class) pairs seen in training, so the model size
+// grows with the data, not with terms × classes (the category tree has hundreds of leaves).
+type NaiveBayes struct {
+	Labels []string
+	Prior  []float64 // log P(class)
+	Base   []float64 // log(α / (T_c + α·V)) per class
+	// Postings[f] lists the classes that saw term f with Delta = log((n_fc+α)/α).
+	Postings [][]Posting
+}
+
+// Posting is one (class, weight correction) pair of a term.
+type Posting struct {
+	Class int32
+	Delta float32
+}
+
+// trainNB fits the classifier; y[i] is the label index of vecs[i], or -1 to skip it.
+func trainNB(vecs []vector, y []int, labels []string, nTerms int, alpha float64) *NaiveBayes {
+	m := &NaiveBayes{
+		Labels:   labels,
+		Prior:    make([]float64, len(labels)),
+		Base:     make([]float64, len(labels)),
+		Postings: make([][]Posting, nTerms),
+	}
+	byClass := make([][]int, len(labels))
+	total := 0
+	for i, c := range y {
+		if c >= 0 {
+			byClass[c] = append(byClass[c], i)
+			total++
+		}
+	}
+	acc := make([]float64, nTerms)
+	var touched []int32
+	for c, docs := range byClass {
+		// Add-one smoothing on the prior keeps classes seen once from vanishing.
+		m.Prior[c] = math.Log(float64(len(docs)+1) / float64(total+len(labels)))
+		var sum float64
+		touched = touched[:0]
+		for _, i := range docs {
+			v := vecs[i]
+			for k, f := range v.idx {
+				if acc[f] == 0 {
+					touched = append(touched, f)
+				}
+				acc[f] += v.val[k]
+				sum += v.val[k]
+			}
+		}
+		m.Base[c] = math.Log(alpha / (sum + alpha*float64(nTerms)))
+		for _, f := range touched {
+			if acc[f] > 0 {
+				d := math.Log((acc[f] + alpha) / alpha)
+				m.Postings[f] = append(m.Postings[f], Posting{Class: int32(c), Delta: float32(d)})
+			}
+			acc[f] = 0
+		}
+	}
+	return m
+}
+
+// scores writes the log joint score of every class for v into out (len(Labels)).
+func (m *NaiveBayes) scores(v vector, usePrior bool, out []float64) {
+	var l1 float64
+	for _, x := range v.val {
+		l1 += x
+	}
+	for c := range out {
+		out[c] = l1 * m.Base[c]
+		if usePrior {
+			out[c] += m.Prior[c]
+		}
+	}
+	for k, f := range v.idx {
+		if int(f) >= len(m.Postings) {
+			continue
+		}
+		x := v.val[k]
+		for _, p := range m.Postings[f] {
+			out[p.Class] += x * float64(p.Delta)
+		}
+	}
+}
+
+// softmax turns scores into probabilities at temperature t, in place.
+func softmax(s []float64, t float64) {
+	if len(s) == 0 {
+		return
+	}
+	if t <= 0 {
+		t = 1
+	}
+	mx := math.Inf(-1)
+	for _, x := range s {
+		mx = max(mx, x)
+	}
+	var z float64
+	for i, x := range s {
+		s[i] = math.Exp((x - mx) / t)
+		z += s[i]
+	}
+	for i := range s {
+		s[i] /= z
+	}
+}
+
+// fitTemperature picks the softmax temperature minimising the negative log-likelihood of
+// the true labels over held-out scores, on a fixed log-spaced grid (deterministic, no
+// optimiser to converge).
+func fitTemperature(scores [][]float64, y []int) float64 {
+	best, bestT := math.Inf(1), 1.0
+	p := make([]float64, 0, 64)
+	for k := -40; k <= 20; k++ {
+		t := math.Pow(10, float64(k)/20) // 0.01 … 10
+		var nll float64
+		for i, s := range scores {
+			if y[i] < 0 {
+				continue
+			}
+			p = append(p[:0], s...)
+			softmax(p, t)
+			nll -= math.Log(max(p[y[i]], 1e-12))
+		}
+		if nll < best {
+			best, bestT = nll, t
+		}
+	}
+	return bestT
+}
