@@ -4,7 +4,7 @@ import "strings"
 
 // FTS5Match builds an FTS5 MATCH expression requiring every token (implicit AND). Each
 // token is quoted so that words such as "and", "or", "near" or a leading "-" are never read
-// as FTS5 operators. An empty result means "no query"; callers should not run MATCH ''.
+// as FTS5 operators. An empty result means "no query"; callers should skip the MATCH then.
 func FTS5Match(tokens []string) string {
 	return fts5Join(tokens, " ")
 }
