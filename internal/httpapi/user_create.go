@@ -1,0 +1,36 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/hotline-dev/hotline/internal/store"
+	"github.com/hotline-dev/hotline/internal/workorder"
+)
+
+type userCreate struct {
+	Username     string `json:"username"`
+	Password     string `json:"password"`
+	DisplayName  string `json:"display_name,omitempty"`
+	Role         string `json:"role"`
+	DepartmentID string `json:"department_id,omitempty"`
+	PhoneGrant   bool   `json:"phone_grant,omitempty"`
+}
+
+func (a *api) createUser(w http.ResponseWriter, r *http.Request, c *caller) {
+	var in userCreate
+	if err := decode(w, r, &in, false); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	if err := workorder.MayManageUser(c.Principal, in.Role, in.DepartmentID); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	u := &store.User{Username: in.Username, DisplayName: in.DisplayName, Role: in.Role, DepartmentID: in.DepartmentID,
+		PhoneGrant: in.PhoneGrant}
+	if err := a.accounts.CreateUser(r.Context(), c.Username, u, in.Password); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, userOf(u))
+}
