@@ -1,0 +1,123 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/hotline-dev/hotline/internal/account"
+	"github.com/hotline-dev/hotline/internal/demo"
+	"github.com/hotline-dev/hotline/internal/store"
+	"github.com/hotline-dev/hotline/internal/workorder"
+)
+
+func runServe(ctx context.Context, e *env, args []string) error {
+	fs := e.flagSet("serve", "serve [flags]", `
+Run the hotline server: the web app, the JSON API (/api/v1), Open311 (/open311/v2),
+/healthz and /metrics on --http. The database is migrated on start; a database made by a
+newer hotline is refused. With --demo, an empty database first receives the demo city,
+users and tickets. SIGINT or SIGTERM stop the server gracefully.`)
+	var d dbFlags
+	d.register(fs)
+	addr := fs.String("http", ":8080", "HTTP listen address")
+	sip := fs.String("sip", ":5060", "SIP listen address, UDP and TCP (used once the voice service is configured)")
+	withDemo := fs.Bool("demo", false, "load the demo data when the database is empty")
+	if err := e.parse(fs, args); err != nil {
+		return err
+	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
+	log, err := d.logger(e.stderr)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	st, err := store.Open(ctx, d.dsn())
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	applied, err := st.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	version, _ := st.SchemaVersion(ctx)
+	log.Info("database ready", "driver", st.Driver(), "schema", version, "migrations_applied", applied)
+
+	svc := workorder.New(st, d.data, log)
+	accounts := account.New(st, log)
+	var ready atomic.Bool
+	h := handler(serverDeps{svc: svc, accounts: accounts, st: st, log: log, ready: ready.Load})
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	log.Info("http listening", "addr", ln.Addr().String(), "sip", *sip)
+
+	// /healthz answers 503 until the demo data (if asked for) is in.
+	if *withDemo {
+		if err := loadDemoIfEmpty(ctx, st, accounts, log); err != nil {
+			srv.Close()
+			return err
+		}
+	}
+	ready.Store(true)
+	log.Info("ready")
+
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+func loadDemoIfEmpty(ctx context.Context, st *store.Store, accounts *account.Accounts, log *slog.Logger) error {
+	empty, err := demo.Empty(ctx, st)
+	if err != nil {
+		return err
+	}
+	if !empty {
+		log.Info("demo: the database already holds data; nothing loaded")
+		return nil
+	}
+	if _, err := demo.Load(ctx, st, accounts, log); err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	return nil
+}
+
+// serverDeps is what the HTTP handler is built from.
+type serverDeps struct {
+	svc      *workorder.Service
+	accounts *account.Accounts
+	st       *store.Store
+	log      *slog.Logger
+	ready    func() bool
+}
