@@ -274,7 +274,7 @@ func (c *Client) session(ctx context.Context) (*session, error) {
 	}
 	for {
 		c.mu.Lock()
-		s, ready, last := c.cur, c.ready, c.lastErr
+		s, ready := c.cur, c.ready
 		c.mu.Unlock()
 		if s != nil {
 			return s, nil
@@ -284,6 +284,9 @@ func (c *Client) session(ctx context.Context) (*session, error) {
 		case <-c.closing:
 			return nil, &Error{Op: "bind", Err: ErrClosed}
 		case <-ctx.Done():
+			c.mu.Lock()
+			last := c.lastErr
+			c.mu.Unlock()
 			if last == nil {
 				last = ctx.Err()
 			}
