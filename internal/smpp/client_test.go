@@ -160,6 +160,30 @@ func TestAgainstRealMC(t *testing.T) {
 		}
 	})
 
+	t.Run("a retry after a part failed sends only the missing parts", func(t *testing.T) {
+		text := strings.Repeat("重", 150)
+		_, err := c.Send(ctx, Message{OutboxID: "ob-partial", To: "1021234567", Text: text})
+		if err == nil || IsPermanent(err) {
+			t.Fatalf("first try: %v, want a temporary failure of part 2", err)
+		}
+		first := p.collect(t, "submit_sm", 2, 5*time.Second) // part 1 taken, part 2 throttled
+		id, err := c.Send(ctx, Message{OutboxID: "ob-partial", To: "1021234567", Text: text})
+		if err != nil {
+			t.Fatal(err)
+		}
+		retry := p.collect(t, "submit_sm", 2, 5*time.Second) // parts 2 and 3 only
+		if first[0]["udh"] == first[1]["udh"] || retry[0]["udh"] != first[1]["udh"] || retry[1]["udh"].(string)[6:] != "0303" {
+			t.Errorf("parts sent: first %v %v, retry %v %v", first[0]["udh"], first[1]["udh"], retry[0]["udh"], retry[1]["udh"])
+		}
+		want := strings.Join([]string{first[0]["message_id"].(string), retry[0]["message_id"].(string), retry[1]["message_id"].(string)}, ",")
+		if id != want {
+			t.Errorf("provider id %q, want %q", id, want)
+		}
+		for range 3 {
+			waitFor(t, s.receipts, "part receipt")
+		}
+	})
+
 	t.Run("errors are classified", func(t *testing.T) {
 		_, err := c.Send(ctx, Message{OutboxID: "ob-throttled", To: "1001234567", Text: "hi"})
 		var e *Error

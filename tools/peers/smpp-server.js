@@ -6,7 +6,8 @@
 // PORT 0 picks a free port. Listens on 127.0.0.1. Accepts bind_transceiver
 // with the given credentials (default hotline/secret), answers submit_sm with
 // message ids and, when registered_delivery asks, sends a delivery receipt.
-// Destinations starting 100 get ESME_RTHROTTLED, 101 ESME_RINVDSTADR.
+// Destinations starting 100 get ESME_RTHROTTLED, 101 ESME_RINVDSTADR, and for
+// 102 the second part of a long text is throttled once.
 //
 // Every event is one JSON line on stdout ({"event":"listening","port":N}
 // first). Commands arrive as JSON lines on stdin:
@@ -31,6 +32,7 @@ let nextId = 1;
 let delayMs = 0;
 let inflight = 0;
 let moRef = 1;
+const throttledOnce = new Set();
 
 const text = (v) => (v && typeof v === 'object' && !Buffer.isBuffer(v) ? v.message : v);
 const udhHex = (v) =>
@@ -80,6 +82,12 @@ const server = smpp.createServer((session) => {
     let status = smpp.ESME_ROK;
     if (pdu.destination_addr.startsWith('100')) status = smpp.ESME_RTHROTTLED;
     if (pdu.destination_addr.startsWith('101')) status = smpp.ESME_RINVDSTADR;
+    // 102…: the second part of a concatenated text is throttled the first time it comes
+    const part = ev.udh.length === 10 ? ev.destination_addr + ':' + ev.udh : '';
+    if (pdu.destination_addr.startsWith('102') && part.endsWith('02') && !throttledOnce.has(part)) {
+      throttledOnce.add(part);
+      status = smpp.ESME_RTHROTTLED;
+    }
     const id = status === smpp.ESME_ROK ? 'mc' + nextId++ : '';
     ev.message_id = id;
     ev.command_status = status;
