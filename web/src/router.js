@@ -1,0 +1,37 @@
+import { createRouter, createWebHistory } from 'vue-router'
+import { session, loadMe, loadMeta, homeFor } from './session'
+
+const Shell = () => import('./views/Shell.vue')
+
+const routes = [
+  { path: '/login', component: () => import('./views/Login.vue'), meta: { public: true } },
+  {
+    path: '/',
+    component: Shell,
+    children: [
+      { path: '', redirect: () => homeFor(session.me && session.me.role) },
+      { path: 'agent', component: () => import('./views/AgentDesk.vue') },
+      { path: 'dispatch', component: () => import('./views/DispatchDesk.vue') },
+      { path: 'dept', component: () => import('./views/DeptDesk.vue') },
+      { path: 'tickets', component: () => import('./views/TicketList.vue') },
+      { path: 'tickets/:number', component: () => import('./views/TicketPage.vue'), props: true },
+      { path: 'admin/departments', component: () => import('./admin/Departments.vue') },
+      { path: 'admin/regions', component: () => import('./admin/Regions.vue') },
+      { path: 'admin/categories', component: () => import('./admin/Categories.vue') },
+      { path: 'admin/users', component: () => import('./admin/Users.vue') },
+      { path: 'admin/audit', component: () => import('./admin/Audit.vue') },
+    ],
+  },
+  { path: '/tickets/:number/print', component: () => import('./views/TicketPrint.vue'), props: true },
+  { path: '/:rest(.*)*', redirect: '/' },
+]
+
+export const router = createRouter({ history: createWebHistory(), routes })
+
+router.beforeEach(async (to) => {
+  await loadMeta().catch(() => {})
+  if (to.meta.public) return true
+  if (!session.loaded || !session.me) await loadMe().catch(() => {})
+  if (!session.me) return { path: '/login', query: to.fullPath !== '/' ? { next: to.fullPath } : {} }
+  return true
+})

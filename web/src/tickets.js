@@ -1,0 +1,37 @@
+// usePagedTickets loads GET /tickets a page at a time with a filter object.
+import { ref } from 'vue'
+import { api, qs } from './api'
+import { showError } from './util'
+
+export function usePagedTickets(filter, { limit = 50 } = {}) {
+  const items = ref([])
+  const loading = ref(false)
+  const next = ref('')
+  let seq = 0
+
+  async function load(reset = true) {
+    const mine = ++seq
+    loading.value = true
+    try {
+      const f = typeof filter === 'function' ? filter() : filter
+      const page = await api.get('/tickets' + qs({ ...f, limit, cursor: reset ? '' : next.value }))
+      if (mine !== seq) return
+      items.value = reset ? page.items : items.value.concat(page.items)
+      next.value = page.next_cursor || ''
+    } catch (e) {
+      if (mine === seq) showError(e)
+    } finally {
+      if (mine === seq) loading.value = false
+    }
+  }
+
+  // replace puts an updated ticket in place, or drops it when keep says it no longer belongs.
+  function replace(tk, keep = () => true) {
+    const i = items.value.findIndex((x) => x.number === tk.number)
+    if (i < 0) return
+    if (keep(tk)) items.value.splice(i, 1, tk)
+    else items.value.splice(i, 1)
+  }
+
+  return { items, loading, next, load, more: () => load(false), replace }
+}
