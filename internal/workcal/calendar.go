@@ -125,10 +125,28 @@ func WithLocation(loc *time.Location) Option {
 func WithDays(days ...Day) Option {
 	return func(c *Calendar) error {
 		for _, d := range days {
+			if err := d.Validate(); err != nil {
+				return err
+			}
 			c.days[d.Date] = d
 		}
 		return nil
 	}
+}
+
+// Validate checks a day entered by hand (an administrator's API call) as
+// ParseNotice checks a line.
+func (d Day) Validate() error {
+	if _, err := ParseDate(d.Date.String()); err != nil || DateOf(d.Date.In(time.UTC)) != d.Date {
+		return fmt.Errorf("workcal: %v is not a calendar date", d.Date)
+	}
+	if d.Kind != Holiday && d.Kind != Workday {
+		return fmt.Errorf("workcal: %s: kind %q, want holiday or workday", d.Date, d.Kind)
+	}
+	if strings.TrimSpace(d.Name) == "" {
+		return fmt.Errorf("workcal: %s: empty name", d.Date)
+	}
+	return nil
 }
 
 // WithOfficialDays adds the embedded State Council calendars (2024–2026).
@@ -158,6 +176,9 @@ func New(opts ...Option) (*Calendar, error) {
 			return nil, err
 		}
 	}
+	if c.loc == nil {
+		return nil, errors.New("workcal: nil location")
+	}
 	if c.continuous {
 		c.periods = []Period{{0, 24 * time.Hour}}
 		return c, nil
@@ -167,9 +188,6 @@ func New(opts ...Option) (*Calendar, error) {
 	}
 	if !slices.Contains(c.workWeek[:], true) {
 		return nil, errors.New("workcal: the work week has no working day")
-	}
-	if c.loc == nil {
-		return nil, errors.New("workcal: nil location")
 	}
 	return c, nil
 }
@@ -218,8 +236,14 @@ func (c *Calendar) DailyWorkingTime() time.Duration {
 }
 
 // Merge returns a calendar with days added; a date already declared takes the
-// new declaration (a corrected notice wins over the old one).
-func (c *Calendar) Merge(days ...Day) *Calendar {
+// new declaration (a corrected notice wins over the old one). A bad day
+// changes nothing.
+func (c *Calendar) Merge(days ...Day) (*Calendar, error) {
+	for _, d := range days {
+		if err := d.Validate(); err != nil {
+			return nil, err
+		}
+	}
 	n := *c
 	n.days = make(map[Date]Day, len(c.days)+len(days))
 	for k, v := range c.days {
@@ -228,7 +252,7 @@ func (c *Calendar) Merge(days ...Day) *Calendar {
 	for _, d := range days {
 		n.days[d.Date] = d
 	}
-	return &n
+	return &n, nil
 }
 
 // Declared is the notice's line for a date, if any.

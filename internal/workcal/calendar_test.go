@@ -294,7 +294,10 @@ func TestParseNotice(t *testing.T) {
 	if len(days) != 3 || days[1].Kind != Holiday || days[2] != (Day{date("2027-02-06"), Workday, "春节调休上班"}) {
 		t.Fatalf("days = %+v", days)
 	}
-	c := Official().Merge(days...)
+	c, err := Official().Merge(days...)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if c.IsWorkingDay(date("2027-01-01")) || !c.IsWorkingDay(date("2027-02-06")) {
 		t.Error("merged notice not in force")
 	}
@@ -302,9 +305,17 @@ func TestParseNotice(t *testing.T) {
 		t.Error("Merge changed the calendar it was called on")
 	}
 	// a correction wins
-	fix := c.Merge(Day{date("2027-01-01"), Workday, "更正"})
-	if !fix.IsWorkingDay(date("2027-01-01")) {
-		t.Error("a later declaration must replace an earlier one")
+	fix, err := c.Merge(Day{date("2027-01-01"), Workday, "更正"})
+	if err != nil || !fix.IsWorkingDay(date("2027-01-01")) {
+		t.Errorf("a later declaration must replace an earlier one (%v)", err)
+	}
+	for _, bad := range []Day{{Date{2027, 2, 30}, Holiday, "x"}, {date("2027-03-01"), "off", "x"}, {date("2027-03-01"), Holiday, " "}} {
+		if _, err := c.Merge(bad); err == nil {
+			t.Errorf("Merge(%+v) accepted", bad)
+		}
+		if _, err := New(WithDays(bad)); err == nil {
+			t.Errorf("WithDays(%+v) accepted", bad)
+		}
 	}
 
 	bad := "date,kind,name\n2027-01-01,holiday,元旦\n2027-13-01,holiday,x\n2027-01-03,off,x\n2027-01-04,holiday\n2027-01-05,holiday,\n2027-01-01,workday,dup\n"
