@@ -38,8 +38,16 @@ type Config struct {
 	// TLS configures STARTTLS; ServerName defaults to Addr's host. STARTTLS is
 	// required: a relay that does not offer it is refused, so a password
 	// never crosses the wire in clear.
-	TLS     *tls.Config
-	Timeout time.Duration // whole conversation; default 30s
+	TLS *tls.Config
+	// ImplicitTLS speaks TLS from the first byte (SMTPS, port 465), as many
+	// Chinese mail providers require, instead of STARTTLS.
+	ImplicitTLS bool
+	Timeout     time.Duration // whole conversation; default 30s
+}
+
+// Sender is what the notification outbox calls.
+type Sender interface {
+	Send(ctx context.Context, msg Message) (providerID string, err error)
 }
 
 // Message is one outgoing e-mail of the outbox.
@@ -55,14 +63,16 @@ type Message struct {
 	Date      time.Time // defaults to now
 }
 
-// Sender sends over SMTP; it opens one connection per message, which is
+// SMTP sends over SMTP; it opens one connection per message, which is
 // what a low-volume notification channel needs and keeps no state to go stale.
-type Sender struct {
+type SMTP struct {
 	cfg Config
 }
 
-// NewSender checks the configuration.
-func NewSender(cfg Config) (*Sender, error) {
+var _ Sender = (*SMTP)(nil)
+
+// NewSMTP checks the configuration.
+func NewSMTP(cfg Config) (*SMTP, error) {
 	if _, _, err := net.SplitHostPort(cfg.Addr); err != nil {
 		return nil, fmt.Errorf("mail: relay address %q: %w", cfg.Addr, err)
 	}
@@ -80,7 +90,7 @@ func NewSender(cfg Config) (*Sender, error) {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 30 * time.Second
 	}
-	return &Sender{cfg: cfg}, nil
+	return &SMTP{cfg: cfg}, nil
 }
 
 // Error is a failed send, classified for the outbox.
@@ -127,13 +137,13 @@ func classify(op string, err error) error {
 // MessageID is the Message-ID of an outbox row: the same row always gets the
 // same id, so a resend after a crash is recognisable as a duplicate by the
 // receiving side.
-func (s *Sender) MessageID(outboxID string) string {
+func (s *SMTP) MessageID(outboxID string) string {
 	return "<outbox-" + idPart(outboxID) + "@" + s.cfg.Domain + ">"
 }
 
 // ThreadID is the root of a ticket's mail thread: every mail about the ticket
 // references it, so mail clients group them and replies carry it back.
-func (s *Sender) ThreadID(ticketNo string) string {
+func (s *SMTP) ThreadID(ticketNo string) string {
 	return "<ticket-" + idPart(ticketNo) + "@" + s.cfg.Domain + ">"
 }
 
@@ -149,7 +159,7 @@ func idPart(id string) string {
 }
 
 // Send delivers msg and returns its Message-ID as the provider id.
-func (s *Sender) Send(ctx context.Context, msg Message) (string, error) {
+func (s *SMTP) Send(ctx context.Context, msg Message) (string, error) {
 	if msg.OutboxID == "" {
 		return "", &Error{Permanent: true, Op: "compose", Err: errors.New("no outbox id")}
 	}
@@ -167,7 +177,7 @@ func (s *Sender) Send(ctx context.Context, msg Message) (string, error) {
 	return id, nil
 }
 
-func (s *Sender) deliver(ctx context.Context, to []netmail.Address, raw []byte) error {
+func (s *SMTP) deliver(ctx context.Context, to []netmail.Address, raw []byte) error {
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
 	defer cancel()
 	conn, err := (&net.Dialer{}).DialContext(ctx, "tcp", s.cfg.Addr)
@@ -183,6 +193,20 @@ func (s *Sender) deliver(ctx context.Context, to []netmail.Address, raw []byte) 
 	defer stop()
 
 	host, _, _ := net.SplitHostPort(s.cfg.Addr)
+	tc := &tls.Config{ServerName: host, MinVersion: tls.VersionTLS12}
+	if s.cfg.TLS != nil {
+		tc = s.cfg.TLS.Clone()
+		if tc.ServerName == "" {
+			tc.ServerName = host
+		}
+	}
+	if s.cfg.ImplicitTLS {
+		tlsConn := tls.Client(conn, tc)
+		if err := tlsConn.HandshakeContext(ctx); err != nil {
+			return classify("tls", err)
+		}
+		conn = tlsConn // net/smtp sees a *tls.Conn and allows AUTH
+	}
 	c, err := smtp.NewClient(conn, host)
 	if err != nil {
 		return classify("greeting", err)
@@ -191,18 +215,13 @@ func (s *Sender) deliver(ctx context.Context, to []netmail.Address, raw []byte) 
 	if err := c.Hello(s.cfg.Domain); err != nil {
 		return classify("ehlo", err)
 	}
-	if ok, _ := c.Extension("STARTTLS"); !ok {
-		return &Error{Permanent: true, Op: "starttls", Err: errors.New("relay does not offer STARTTLS")}
-	}
-	tc := &tls.Config{ServerName: host, MinVersion: tls.VersionTLS12}
-	if s.cfg.TLS != nil {
-		tc = s.cfg.TLS.Clone()
-		if tc.ServerName == "" {
-			tc.ServerName = host
+	if !s.cfg.ImplicitTLS {
+		if ok, _ := c.Extension("STARTTLS"); !ok {
+			return &Error{Permanent: true, Op: "starttls", Err: errors.New("relay does not offer STARTTLS")}
 		}
-	}
-	if err := c.StartTLS(tc); err != nil {
-		return classify("starttls", err)
+		if err := c.StartTLS(tc); err != nil {
+			return classify("starttls", err)
+		}
 	}
 	if s.cfg.Username != "" {
 		a, err := s.auth(c, host)
@@ -236,7 +255,7 @@ func (s *Sender) deliver(ctx context.Context, to []netmail.Address, raw []byte) 
 	return nil
 }
 
-func (s *Sender) auth(c *smtp.Client, host string) (smtp.Auth, error) {
+func (s *SMTP) auth(c *smtp.Client, host string) (smtp.Auth, error) {
 	ok, mechs := c.Extension("AUTH")
 	if !ok {
 		return nil, &Error{Permanent: true, Op: "auth", Err: errors.New("relay offers no AUTH")}
@@ -286,7 +305,7 @@ func (a *loginAuth) Next(from []byte, more bool) ([]byte, error) {
 
 // Compose builds the MIME message: UTF-8 throughout, the subject as RFC 2047
 // encoded words, the body base64 so no relay mangles Chinese text.
-func (s *Sender) Compose(msg Message) ([]byte, error) {
+func (s *SMTP) Compose(msg Message) ([]byte, error) {
 	if strings.TrimSpace(msg.Text) == "" {
 		return nil, errors.New("empty body")
 	}

@@ -67,9 +67,9 @@ func selfSigned(t *testing.T) (certFile, keyFile string, pool *x509.CertPool) {
 	return certFile, keyFile, pool
 }
 
-func testSender(t *testing.T, addr, user, pass, auth string, pool *x509.CertPool) *Sender {
+func testSender(t *testing.T, addr, user, pass, auth string, pool *x509.CertPool) *SMTP {
 	t.Helper()
-	s, err := NewSender(Config{
+	s, err := NewSMTP(Config{
 		Addr: addr, Username: user, Password: pass, Auth: auth,
 		From:    netmail.Address{Name: "12345热线", Address: "noreply@hotline.example.cn"},
 		TLS:     &tls.Config{RootCAs: pool},
@@ -334,4 +334,27 @@ func TestSendThroughRealSMTPServer(t *testing.T) {
 func base64Decode(s string) (string, error) {
 	b, err := base64.StdEncoding.DecodeString(s)
 	return string(b), err
+}
+
+// SMTPS (port 465): TLS from the first byte, no STARTTLS.
+func TestSendOverImplicitTLS(t *testing.T) {
+	certFile, keyFile, pool := selfSigned(t)
+	p := startPeer(t, "smtp-server.js", "0", certFile, keyFile, "hotline", "pw", "implicit")
+	s := testSender(t, "127.0.0.1:"+strconv.Itoa(p.port), "hotline", "pw", "", pool)
+	// the greeting never comes in plain text: give up quickly
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	if _, err := s.Send(ctx, notice("ob-465")); err == nil || IsPermanent(err) {
+		t.Fatalf("a STARTTLS client on an SMTPS port: %v, want a temporary failure", err)
+	}
+	s.cfg.ImplicitTLS = true
+	id, err := s.Send(context.Background(), notice("ob-465"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := p.next(t, "message", 5*time.Second)
+	m, err := netmail.ReadMessage(strings.NewReader(ev["raw"].(string)))
+	if err != nil || ev["secure"] != true || ev["user"] != "hotline" || m.Header.Get("Message-ID") != id {
+		t.Errorf("message event %v (%v)", ev, err)
+	}
 }

@@ -1,9 +1,10 @@
 // A real SMTP server (nodemailer's smtp-server) for the Go tests of internal/mail.
 //
-//   node smtp-server.js PORT CERT.pem KEY.pem USER PASS
+//   node smtp-server.js PORT CERT.pem KEY.pem USER PASS [implicit]
 //
 // PORT 0 picks a free port. Listens on 127.0.0.1 only, offers STARTTLS with the
-// given certificate, and AUTH PLAIN/LOGIN only after STARTTLS. Every event is
+// given certificate (or speaks TLS from the first byte with "implicit", as on
+// port 465), and AUTH PLAIN/LOGIN only over TLS. Every event is
 // one JSON line on stdout: {"event":"listening","port":N} first, then
 // "auth", "rcpt" and "message" (with the raw message) for the test to assert on.
 // Recipients starting with "tempfail" get 451, with "nouser" 550.
@@ -11,7 +12,7 @@
 const fs = require('fs');
 const { SMTPServer } = require('smtp-server');
 
-const [port, certFile, keyFile, user, pass] = process.argv.slice(2);
+const [port, certFile, keyFile, user, pass, mode] = process.argv.slice(2);
 if (!port || !certFile || !keyFile || !user || !pass) {
   console.error('usage: node smtp-server.js PORT CERT KEY USER PASS');
   process.exit(2);
@@ -19,7 +20,7 @@ if (!port || !certFile || !keyFile || !user || !pass) {
 const emit = (o) => process.stdout.write(JSON.stringify(o) + '\n');
 
 const server = new SMTPServer({
-  secure: false,
+  secure: mode === 'implicit',
   key: fs.readFileSync(keyFile),
   cert: fs.readFileSync(certFile),
   authMethods: ['PLAIN', 'LOGIN'],
