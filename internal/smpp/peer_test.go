@@ -22,7 +22,7 @@ type peer struct {
 }
 
 // command writes one JSON command line to the peer.
-func (p *peer) command(t *testing.T, cmd map[string]any) {
+func (p *peer) command(t testing.TB, cmd map[string]any) {
 	t.Helper()
 	b, _ := json.Marshal(cmd)
 	if _, err := p.stdin.Write(append(b, '\n')); err != nil {
@@ -30,7 +30,7 @@ func (p *peer) command(t *testing.T, cmd map[string]any) {
 	}
 }
 
-func peersDir(t *testing.T) string {
+func peersDir(t testing.TB) string {
 	dir, err := filepath.Abs(filepath.Join("..", "..", "tools", "peers"))
 	if err != nil {
 		t.Fatal(err)
@@ -40,7 +40,7 @@ func peersDir(t *testing.T) string {
 
 // npmCI installs the peers' packages once; a lock file keeps two test
 // binaries running at once from installing over each other.
-func npmCI(t *testing.T, dir string) {
+func npmCI(t testing.TB, dir string) {
 	for _, tool := range []string{"node", "npm"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Fatalf("%s is required to run the real test peers in tools/peers (install nodejs and npm, e.g. with scripts/test-deps.sh): %v", tool, err)
@@ -65,7 +65,7 @@ func npmCI(t *testing.T, dir string) {
 	}
 }
 
-func startPeer(t *testing.T, script string, args ...string) *peer {
+func startPeer(t testing.TB, script string, args ...string) *peer {
 	t.Helper()
 	dir := peersDir(t)
 	npmCI(t, dir)
@@ -116,7 +116,7 @@ func startPeer(t *testing.T, script string, args ...string) *peer {
 }
 
 // next waits for the next event of a kind, dropping others.
-func (p *peer) next(t *testing.T, kind string, within time.Duration) map[string]any {
+func (p *peer) next(t testing.TB, kind string, within time.Duration) map[string]any {
 	t.Helper()
 	timeout := time.After(within)
 	for {
