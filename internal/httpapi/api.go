@@ -45,6 +45,7 @@ type api struct {
 	metrics  *metrics
 	routes   []route
 	mux      *http.ServeMux
+	handler  http.Handler
 
 	docOnce sync.Once
 	doc     []byte
@@ -52,7 +53,9 @@ type api struct {
 }
 
 // New builds the whole HTTP handler: API, Open311, health, metrics and the web app.
-func New(deps Deps) http.Handler {
+func New(deps Deps) http.Handler { return newAPI(deps).handler }
+
+func newAPI(deps Deps) *api {
 	if deps.Log == nil {
 		deps.Log = slog.Default()
 	}
@@ -75,5 +78,6 @@ func New(deps Deps) http.Handler {
 	if deps.Web != nil {
 		a.mux.Handle("/", deps.Web)
 	}
-	return a.observe(a.mux)
+	a.handler = a.observe(a.mux)
+	return a
 }
