@@ -47,6 +47,7 @@ type api struct {
 	mux      *http.ServeMux
 	handler  http.Handler
 
+	orgs    orgCache
 	docOnce sync.Once
 	doc     []byte
 	docErr  error
@@ -75,6 +76,8 @@ func newAPI(deps Deps) *api {
 		a.add(route{Method: r.Method, Path: r.Path, Summary: r.Summary, Tag: "open311", Public: true,
 			Description: r.Description, Raw: true, Form: r.Form, handler: r.Handler})
 	}
+	a.mux.Handle(apiFallback, http.HandlerFunc(a.notFound))
+	a.mux.Handle(open311.Prefix+"/", o.NotFound())
 	if deps.Web != nil {
 		a.mux.Handle("/", deps.Web)
 	}

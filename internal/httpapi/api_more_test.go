@@ -401,13 +401,73 @@ func testUsers(t *testing.T, e *apitest.Env) {
 	e.Do("GET", "/api/v1/auth/me", e.Tokens["admin"], nil, &admin)
 }
 
+func testAPIKeys(t *testing.T, e *apitest.Env) {
+	var created struct {
+		Secret string `json:"secret"`
+		Key    struct {
+			ID     string `json:"id"`
+			Prefix string `json:"prefix"`
+		} `json:"key"`
+	}
+	if st := e.Do("POST", "/api/v1/apikeys", e.Tokens["admin"], map[string]any{"name": "区网格系统", "role": "agent"}, &created); st != http.StatusCreated ||
+		!strings.HasPrefix(created.Secret, created.Key.Prefix) {
+		t.Fatalf("create: %d %+v", st, created)
+	}
+	var eb errBody
+	if st := e.Do("POST", "/api/v1/apikeys", e.Tokens["admin"], map[string]any{"name": "", "role": "handler"}, &eb); st != http.StatusBadRequest ||
+		eb.Fields["name"] == "" || eb.Fields["department_id"] == "" {
+		t.Errorf("bad key: %d %+v", st, eb)
+	}
+	if st := e.Do("POST", "/api/v1/apikeys", e.Tokens["dispatcher"], map[string]any{"name": "x", "role": "admin"}, nil); st != http.StatusForbidden {
+		t.Errorf("dispatcher creating a key: %d", st)
+	}
+	var keys []map[string]any
+	if st := e.Do("GET", "/api/v1/apikeys", e.Tokens["admin"], nil, &keys); st != 200 || len(keys) < 3 {
+		t.Errorf("list: %d %v", st, keys)
+	}
+	for _, k := range keys {
+		if k["key_hash"] != nil || k["secret"] != nil {
+			t.Errorf("a listed key shows its secret: %v", k)
+		}
+	}
+	if st := e.Do("POST", "/api/v1/tickets", created.Secret, map[string]any{"description": "网格员上报", "channel": "inspector"}, nil); st != http.StatusCreated {
+		t.Errorf("the new key registering: %d", st)
+	}
+	if st := e.Do("DELETE", "/api/v1/apikeys/"+created.Key.ID, e.Tokens["admin"], nil, nil); st != http.StatusNoContent {
+		t.Fatalf("revoke: %d", st)
+	}
+	if st := e.Do("GET", "/api/v1/auth/me", created.Secret, nil, nil); st != http.StatusUnauthorized {
+		t.Errorf("a revoked key: %d", st)
+	}
+	if st := e.Do("DELETE", "/api/v1/apikeys/nope", e.Tokens["admin"], nil, nil); st != http.StatusNotFound {
+		t.Errorf("revoke unknown: %d", st)
+	}
+}
+
 func testSystem(t *testing.T, e *apitest.Env) {
+	var eb errBody
+	res := e.Raw("DELETE", "/api/v1/tickets", e.Tokens["admin"], nil, nil)
+	json.NewDecoder(res.Body).Decode(&eb)
+	res.Body.Close()
+	if res.StatusCode != http.StatusMethodNotAllowed || res.Header.Get("Allow") != "GET, POST" || eb.Error == "" {
+		t.Errorf("wrong method: %s %q %+v", fmtStatus(res), res.Header.Get("Allow"), eb)
+	}
+	if st := e.Do("GET", "/api/v1/nothing-here", "", nil, &eb); st != http.StatusNotFound || eb.Error == "" {
+		t.Errorf("unknown path: %d %+v", st, eb)
+	}
+	res = e.Raw("GET", "/open311/v2/nothing.xml", "", nil, nil)
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusNotFound || !strings.Contains(string(b), "<errors><error><code>404</code>") {
+		t.Errorf("unknown Open311 path: %d %s", res.StatusCode, b)
+	}
+
 	var h struct{ Status string }
 	if st := e.Do("GET", "/healthz", "", nil, &h); st != 200 || h.Status != "ok" {
 		t.Errorf("healthz: %d %+v", st, h)
 	}
-	res := e.Raw("GET", "/metrics", "", nil, nil)
-	b, _ := io.ReadAll(res.Body)
+	res = e.Raw("GET", "/metrics", "", nil, nil)
+	b, _ = io.ReadAll(res.Body)
 	res.Body.Close()
 	for _, want := range []string{`hotline_http_requests_total{code="201",method="POST",route="POST /api/v1/tickets"}`,
 		`hotline_tickets_created_total{channel="phone"}`, "go_goroutines", `route="POST /api/v1/tickets/{number}/dispatch"`} {

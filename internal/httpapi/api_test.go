@@ -67,6 +67,7 @@ func TestAPI(t *testing.T) {
 			t.Run("citizens", func(t *testing.T) { testCitizens(t, e) })
 			t.Run("organisation", func(t *testing.T) { testOrganisation(t, e) })
 			t.Run("users", func(t *testing.T) { testUsers(t, e) })
+			t.Run("api keys", func(t *testing.T) { testAPIKeys(t, e) })
 			t.Run("system", func(t *testing.T) { testSystem(t, e) })
 		})
 	}

@@ -67,16 +67,21 @@ func (a *api) authenticate(h authHandler) http.Handler {
 }
 
 func (a *api) identify(ctx context.Context, token string) (*caller, error) {
-	u, err := a.accounts.SessionUser(ctx, token)
-	if err == nil {
+	// API keys carry the "hlk_" prefix (auth.NewToken), so a program's request costs one
+	// lookup, not a failed session lookup first.
+	if !strings.HasPrefix(token, apiKeyPrefix) {
+		u, err := a.accounts.SessionUser(ctx, token)
+		if errors.Is(err, account.ErrNoSession) {
+			return nil, errUnauthenticated
+		}
+		if err != nil {
+			return nil, err
+		}
 		p, err := a.svc.PrincipalFor(ctx, u.ID, u.Username, u.Role, u.DepartmentID, u.PhoneGrant)
 		if err != nil {
 			return nil, err
 		}
 		return &caller{Principal: p, User: u, Token: token}, nil
-	}
-	if !errors.Is(err, account.ErrNoSession) {
-		return nil, err
 	}
 	k, err := a.accounts.APIKey(ctx, token)
 	if errors.Is(err, account.ErrNoSession) || errors.Is(err, store.ErrNotFound) {
@@ -91,6 +96,9 @@ func (a *api) identify(ctx context.Context, token string) (*caller, error) {
 	}
 	return &caller{Principal: p, Key: k}, nil
 }
+
+// apiKeyPrefix starts every API key secret.
+const apiKeyPrefix = "hlk_"
 
 func bearer(r *http.Request) string {
 	h := r.Header.Get("Authorization")

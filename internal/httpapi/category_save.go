@@ -33,6 +33,7 @@ func (a *api) saveCategory(w http.ResponseWriter, r *http.Request, c *caller, id
 		a.fail(w, r, err)
 		return
 	}
+	a.forgetNames()
 	cats, err := a.st.Categories(ctx)
 	if err != nil {
 		a.fail(w, r, err)

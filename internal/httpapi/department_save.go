@@ -33,6 +33,7 @@ func (a *api) saveDepartment(w http.ResponseWriter, r *http.Request, c *caller, 
 		a.fail(w, r, err)
 		return
 	}
+	a.forgetNames()
 	status := http.StatusOK
 	if id == "" {
 		status = http.StatusCreated

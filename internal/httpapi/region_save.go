@@ -34,6 +34,7 @@ func (a *api) saveRegion(w http.ResponseWriter, r *http.Request, c *caller, id s
 		a.fail(w, r, err)
 		return
 	}
+	a.forgetNames()
 	status := http.StatusOK
 	if id == "" {
 		status = http.StatusCreated

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/hotline-dev/hotline/internal/access"
+	"github.com/hotline-dev/hotline/internal/store"
 	"github.com/hotline-dev/hotline/internal/ticket"
 )
 
@@ -115,6 +116,12 @@ func (a *api) registerRoutes() {
 		Request: userCreate{}, Response: userView{}, Status: http.StatusCreated, auth: a.createUser})
 	a.add(route{Method: "PATCH", Path: "/api/v1/users/{id}", Summary: "Update a user (role, department, phone grant, disabled, password reset)",
 		Tag: "users", Perm: access.ManageDeptUser, Request: userPatch{}, Response: userView{}, auth: a.patchUser})
+	a.add(route{Method: "GET", Path: "/api/v1/apikeys", Summary: "API keys (secrets are never shown again)", Tag: "users",
+		Perm: access.ManageAPIKeys, Response: []store.APIKey{}, auth: a.listAPIKeys})
+	a.add(route{Method: "POST", Path: "/api/v1/apikeys", Summary: "Create an API key; the answer holds its secret, once", Tag: "users",
+		Perm: access.ManageAPIKeys, Request: apiKeyCreate{}, Response: apiKeyCreated{}, Status: http.StatusCreated, auth: a.createAPIKey})
+	a.add(route{Method: "DELETE", Path: "/api/v1/apikeys/{id}", Summary: "Revoke an API key", Tag: "users",
+		Perm: access.ManageAPIKeys, Status: http.StatusNoContent, auth: a.revokeAPIKey})
 	a.add(route{Method: "GET", Path: "/api/v1/audit", Summary: "Audit log, newest first", Tag: "users", Perm: access.ViewAudit,
 		Query: auditParams, Response: auditPage{}, auth: a.auditLog})
 }

@@ -1,8 +1,6 @@
 package httpapi
 
 import (
-	"context"
-
 	"github.com/hotline-dev/hotline/internal/access"
 	"github.com/hotline-dev/hotline/internal/org"
 	"github.com/hotline-dev/hotline/internal/ticket"
@@ -26,25 +24,6 @@ type names struct {
 	depts   *org.Tree[org.Department]
 	cats    *org.Tree[org.Category]
 	regions *org.Tree[org.Region]
-}
-
-func (a *api) names(ctx context.Context) (*names, error) {
-	depts, err := a.st.Departments(ctx)
-	if err != nil {
-		return nil, err
-	}
-	cats, err := a.st.Categories(ctx)
-	if err != nil {
-		return nil, err
-	}
-	regions, err := a.st.Regions(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for i := range regions {
-		regions[i].Boundary = nil // only names are needed here
-	}
-	return &names{depts: org.NewTree(depts), cats: org.NewTree(cats), regions: org.NewTree(regions)}, nil
 }
 
 func (n *names) dept(id string) string {

@@ -199,3 +199,15 @@ func writeXML(w http.ResponseWriter, status int, v any) {
 
 // iso formats a time as the spec wants: ISO 8601 with the offset, in the city's zone.
 func iso(t time.Time) string { return t.In(cityZone).Format(time.RFC3339) }
+
+// NotFound answers paths under the prefix that name no endpoint, in the spec's error format
+// (JSON when the path ends in .json, else XML).
+func (s *Server) NotFound() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f := format("xml")
+		if strings.HasSuffix(r.URL.Path, ".json") {
+			f = "json"
+		}
+		s.fail(w, r, f, errorf(http.StatusNotFound, "no such Open311 endpoint: see "+Prefix+"/discovery.xml"))
+	})
+}

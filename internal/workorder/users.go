@@ -129,3 +129,25 @@ func (s *Service) UpdateUser(ctx context.Context, p access.Principal, id string,
 	}
 	return u, nil
 }
+
+// APIKeys lists the API keys (never their secrets).
+func (s *Service) APIKeys(ctx context.Context, p access.Principal) ([]*store.APIKey, error) {
+	if !p.Has(access.ManageAPIKeys) {
+		return nil, ErrForbidden
+	}
+	return s.Store.APIKeys(ctx)
+}
+
+// RevokeAPIKey stops a key from working, at once.
+func (s *Service) RevokeAPIKey(ctx context.Context, p access.Principal, id string) error {
+	if !p.Has(access.ManageAPIKeys) {
+		return ErrForbidden
+	}
+	return s.Store.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.RevokeAPIKey(ctx, id); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, store.AuditEntry{Actor: p.Username, Role: string(p.Role), Action: "apikey.revoke",
+			ObjectType: "apikey", ObjectID: id})
+	})
+}
