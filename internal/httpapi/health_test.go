@@ -2,8 +2,8 @@ package httpapi
 
 import (
 	"context"
-	"log/slog"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
