@@ -1,0 +1,40 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"net/http"
+	"testing"
+
+	"github.com/hotline-dev/hotline/internal/httpapi/apitest"
+	"github.com/hotline-dev/hotline/internal/store/storetest"
+)
+
+// BenchmarkCreateTicket registers tickets over HTTP from parallel clients (go test -bench
+// CreateTicket -cpu 32 for 32 clients), on each configured database.
+func BenchmarkCreateTicket(b *testing.B) {
+	for _, be := range storetest.Backends(b) {
+		b.Run(be.Name, func(b *testing.B) {
+			e := apitest.New(b, be.Open(b))
+			body := []byte(`{"description":"路口有人占道经营，影响通行","phone":"13812345678","category_id":"` + apitest.CatLeaf +
+				`","region_id":"` + apitest.RegDist + `","citizen_name":"张三"}`)
+			token := e.Tokens["agent"]
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					req, _ := http.NewRequest("POST", e.URL+"/api/v1/tickets", bytes.NewReader(body))
+					req.Header.Set("Content-Type", "application/json")
+					req.Header.Set("Authorization", "Bearer "+token)
+					res, err := e.Client.Do(req)
+					if err != nil {
+						b.Fatal(err)
+					}
+					res.Body.Close()
+					if res.StatusCode != http.StatusCreated {
+						b.Fatalf("status %d", res.StatusCode)
+					}
+				}
+			})
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "tickets/s")
+		})
+	}
+}
