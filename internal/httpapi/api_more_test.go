@@ -216,6 +216,14 @@ func testAttachments(t *testing.T, e *apitest.Env) {
 	if len(events(t, e, tick.Number)) != n {
 		t.Errorf("refused uploads changed the history")
 	}
+	// One byte over the limit: refused with 413, nothing recorded.
+	big := append(append([]byte{}, png...), make([]byte, 20<<20+1-len(png))...)
+	if st, out := upload(t, e, "handler_a1", tick.Number, "big.png", big); st != http.StatusRequestEntityTooLarge {
+		t.Errorf("21 MB upload: %d %v", st, out)
+	}
+	if len(events(t, e, tick.Number)) != n {
+		t.Errorf("a refused upload changed the history")
+	}
 	res = e.Raw("POST", "/api/v1/tickets/"+tick.Number+"/attachments", e.Tokens["handler_a1"], []byte(`{}`), http.Header{"Content-Type": {"application/json"}})
 	res.Body.Close()
 	if res.StatusCode != http.StatusUnsupportedMediaType {
@@ -451,6 +459,11 @@ func testSystem(t *testing.T, e *apitest.Env) {
 	res.Body.Close()
 	if res.StatusCode != http.StatusMethodNotAllowed || res.Header.Get("Allow") != "GET, POST" || eb.Error == "" {
 		t.Errorf("wrong method: %s %q %+v", fmtStatus(res), res.Header.Get("Allow"), eb)
+	}
+	res = e.Raw("GET", "/api/v1/nothing-here", "", nil, http.Header{"X-Request-Id": {"abc-123"}})
+	res.Body.Close()
+	if res.Header.Get("X-Request-ID") != "abc-123" {
+		t.Errorf("request id %q", res.Header.Get("X-Request-ID"))
 	}
 	if st := e.Do("GET", "/api/v1/nothing-here", "", nil, &eb); st != http.StatusNotFound || eb.Error == "" {
 		t.Errorf("unknown path: %d %+v", st, eb)

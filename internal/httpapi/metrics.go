@@ -1,7 +1,10 @@
 package httpapi
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"net/http"
+	"runtime/debug"
 	"strconv"
 	"time"
 
@@ -51,13 +54,16 @@ func (m *metrics) ticketCreated(channel string) { m.created.WithLabelValues(chan
 func (a *api) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
+		rid := requestID(r.Header.Get("X-Request-ID"))
+		w.Header().Set("X-Request-ID", rid)
 		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
 		defer func() {
 			if v := recover(); v != nil {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				a.log.Error("panic serving request", "method", r.Method, "path", r.URL.Path, "panic", v)
+				a.log.Error("panic serving request", "method", r.Method, "path", r.URL.Path, "panic", v, "request_id", rid,
+					"stack", string(debug.Stack()))
 				if !rec.wrote {
 					writeJSON(rec, http.StatusInternalServerError, errorBody{Error: "internal error; it has been logged"})
 				}
@@ -75,7 +81,7 @@ func (a *api) observe(next http.Handler) http.Handler {
 			}
 			// The query string is left out: it can carry phone numbers.
 			level("http", "method", r.Method, "path", r.URL.Path, "route", route, "status", rec.status,
-				"bytes", rec.bytes, "ms", d.Milliseconds(), "user", rec.user, "ip", clientIP(r))
+				"bytes", rec.bytes, "ms", d.Milliseconds(), "user", rec.user, "ip", clientIP(r), "request_id", rid)
 		}()
 		next.ServeHTTP(rec, r)
 	})
@@ -106,3 +112,20 @@ func (r *recorder) Write(b []byte) (int, error) {
 
 // Unwrap lets http.ResponseController reach the connection (flush, deadlines).
 func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// requestID keeps the caller's X-Request-ID when it is short and plain (a proxy's id ties
+// its log to ours), else makes one.
+func requestID(in string) string {
+	if len(in) > 0 && len(in) <= 64 {
+		ok := true
+		for _, c := range in {
+			ok = ok && (c == '-' || c == '_' || c == '.' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z')
+		}
+		if ok {
+			return in
+		}
+	}
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
