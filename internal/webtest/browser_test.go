@@ -1,0 +1,384 @@
+package webtest
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"github.com/hotline-dev/hotline/internal/account"
+	"github.com/hotline-dev/hotline/internal/demo"
+	"github.com/hotline-dev/hotline/internal/httpapi"
+	"github.com/hotline-dev/hotline/internal/store"
+	"github.com/hotline-dev/hotline/internal/store/storetest"
+	"github.com/hotline-dev/hotline/internal/workorder"
+	"github.com/hotline-dev/hotline/web"
+)
+
+// chromiumPath is Debian's Chromium, installed by scripts/test-deps.sh.
+const chromiumPath = "/usr/bin/chromium"
+
+// env is a running server with the demo city and a browser tab on it.
+type env struct {
+	t     *testing.T
+	url   string
+	st    *store.Store
+	ctx   context.Context
+	shots string
+}
+
+func start(t *testing.T) *env {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode")
+	}
+	if _, err := exec.LookPath(chromiumPath); err != nil {
+		t.Fatalf("Chromium is not installed at %s: run scripts/test-deps.sh (it installs chromium and chromium-driver)", chromiumPath)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	st := storetest.SQLite(t)
+	ctx := context.Background()
+	accounts := account.New(st, log)
+	if _, err := demo.Load(ctx, st, accounts, log); err != nil {
+		t.Fatalf("demo data: %v", err)
+	}
+	svc := workorder.New(st, t.TempDir(), log)
+	srv := httptest.NewServer(httpapi.New(httpapi.Deps{Service: svc, Accounts: accounts, Store: st, Log: log, Web: web.Handler()}))
+	t.Cleanup(srv.Close)
+
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromiumPath),
+		chromedp.Flag("headless", true),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("lang", "zh-CN"),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1440, 900),
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+	t.Cleanup(cancelAlloc)
+	bctx, cancelBrowser := chromedp.NewContext(actx, chromedp.WithErrorf(t.Logf))
+	t.Cleanup(cancelBrowser)
+	// The first run starts the browser; it must not carry the test's timeout (that would end
+	// the browser with it), so the timeout goes on a context derived after.
+	if err := chromedp.Do(bctx); err != nil {
+		t.Fatalf("start Chromium: %v (run scripts/test-deps.sh)", err)
+	}
+	tctx, cancelTimeout := context.WithTimeout(bctx, 4*time.Minute)
+	t.Cleanup(cancelTimeout)
+	shots := os.Getenv("HOTLINE_SCREENSHOTS")
+	if shots == "" {
+		shots = t.TempDir()
+	} else if err := os.MkdirAll(shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return &env{t: t, url: srv.URL, st: st, ctx: tctx, shots: shots}
+}
+
+func (e *env) run(what string, actions ...chromedp.Action[chromedp.Void]) {
+	e.t.Helper()
+	if err := chromedp.Do(e.ctx, actions...); err != nil {
+		e.fail(what, err)
+	}
+}
+
+func (e *env) fail(what string, err error) {
+	e.t.Helper()
+	loc, _ := chromedp.Run(e.ctx, chromedp.Location())
+	e.shot("failure-" + strings.ReplaceAll(what, " ", "-"))
+	e.t.Fatalf("%s (at %s): %v", what, loc, err)
+}
+
+// waitJS polls a JavaScript expression until it is true.
+func (e *env) waitJS(what, expr string) {
+	e.t.Helper()
+	if _, err := chromedp.Run(e.ctx, chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(15*time.Second),
+		chromedp.WithPollingInterval(50*time.Millisecond))); err != nil {
+		e.fail(what, err)
+	}
+}
+
+func (e *env) evalBool(expr string) bool {
+	e.t.Helper()
+	v, err := chromedp.Run(e.ctx, chromedp.Evaluate[bool](expr))
+	if err != nil {
+		e.fail("eval "+expr, err)
+	}
+	return v
+}
+
+func (e *env) evalString(expr string) string {
+	e.t.Helper()
+	v, err := chromedp.Run(e.ctx, chromedp.Evaluate[string](expr))
+	if err != nil {
+		e.fail("eval "+expr, err)
+	}
+	return v
+}
+
+func (e *env) shot(name string) {
+	buf, err := chromedp.Run(e.ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		e.t.Logf("screenshot %s: %v", name, err)
+		return
+	}
+	if err := os.WriteFile(filepath.Join(e.shots, name+".png"), buf, 0o644); err != nil {
+		e.t.Logf("screenshot %s: %v", name, err)
+	}
+}
+
+// keys types text into whatever has the focus, as a keyboard would.
+func (e *env) keys(what string, text string) {
+	e.t.Helper()
+	e.run(what, chromedp.KeyEvent(text))
+}
+
+// focusIn reports (as JS) whether the focus is inside the element with this id.
+func focusIn(id string) string {
+	return fmt.Sprintf(`(()=>{const el=document.getElementById(%q);const a=document.activeElement;return !!el&&!!a&&(el===a||el.contains(a))})()`, id)
+}
+
+// tabTo presses Tab until the focus is inside the element with id, failing after max presses.
+func (e *env) tabTo(id string, max int) {
+	e.t.Helper()
+	for i := 0; i < max; i++ {
+		if e.evalBool(focusIn(id)) {
+			return
+		}
+		e.keys("tab towards "+id, kb.Tab)
+	}
+	active := e.evalString(`document.activeElement ? document.activeElement.outerHTML.slice(0,200) : ''`)
+	e.t.Fatalf("Tab did not reach #%s in %d presses; focus is on %s", id, max, active)
+}
+
+// timed navigates and waits until expr holds, returning how long the view took to be usable.
+func (e *env) open(path, ready string) time.Duration {
+	e.t.Helper()
+	t0 := time.Now()
+	e.run("open "+path, chromedp.Navigate(e.url+path))
+	e.waitJS("ready "+path, ready)
+	d := time.Since(t0)
+	e.t.Logf("%s interactive in %v", path, d.Round(time.Millisecond))
+	return d
+}
+
+func (e *env) login(user, password string) {
+	e.t.Helper()
+	e.open("/login", `!!document.querySelector('#login-username')`)
+	e.run("log in as "+user,
+		chromedp.WaitVisible(chromedp.CSS(`#login-username`)),
+		chromedp.SendKeys(chromedp.CSS(`#login-username`), user),
+		chromedp.SendKeys(chromedp.CSS(`#login-password`), password+kb.Enter),
+	)
+	e.waitJS("leave the login page", `location.pathname !== '/login' && !!document.querySelector('[data-test=user-menu]')`)
+}
+
+func (e *env) logout() {
+	e.t.Helper()
+	if !e.evalBool(`!!document.querySelector('[data-test=logout]')`) {
+		e.open("/", `!!document.querySelector('[data-test=logout]')`) // pages without the header (print)
+	}
+	e.run("log out", chromedp.Click(chromedp.CSS(`[data-test=logout]`)))
+	e.waitJS("back on the login page", `location.pathname === '/login'`)
+}
+
+// clickInRow clicks the action button of a ticket's row in a desk table.
+func (e *env) clickInRow(number, action string) {
+	e.t.Helper()
+	e.waitJS("row "+number+" offers "+action, fmt.Sprintf(`[...document.querySelectorAll('tr')].some(tr=>tr.textContent.includes(%q)&&tr.querySelector('[data-action=%s]'))`, number, action))
+	e.evalBool(fmt.Sprintf(`(()=>{const tr=[...document.querySelectorAll('tr')].find(tr=>tr.textContent.includes(%q)&&tr.querySelector('[data-action=%s]'));tr.querySelector('[data-action=%s]').click();return true})()`, number, action, action))
+	e.waitJS("dialog for "+action, `[...document.querySelectorAll('[data-test=action-submit]')].some(b=>b.offsetParent!==null)`)
+}
+
+const visibleNote = `[...document.querySelectorAll('textarea[data-test=action-note], [data-test=action-note] textarea')].find(x=>x.offsetParent!==null)`
+
+// submitDialog types the note (if any) into the open action dialog and confirms it.
+func (e *env) submitDialog(note string) {
+	e.t.Helper()
+	if note != "" {
+		if !e.evalBool(`(()=>{const t=` + visibleNote + `;t.focus();return document.activeElement===t})()`) {
+			e.t.Fatal("the dialog's note field did not take the focus")
+		}
+		e.keys("type the note", note)
+	}
+	e.evalBool(`(()=>{const b=[...document.querySelectorAll('[data-test=action-submit]')].find(b=>b.offsetParent!==null);b.click();return true})()`)
+	e.waitJS("dialog closed", `![...document.querySelectorAll('[data-test=action-submit]')].some(b=>b.offsetParent!==null)`)
+}
+
+func (e *env) text(sel string) string {
+	e.t.Helper()
+	s, err := chromedp.Run(e.ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		e.fail("read "+sel, err)
+	}
+	return strings.TrimSpace(s)
+}
+
+func (e *env) countTickets() int {
+	e.t.Helper()
+	n, err := e.st.CountTickets(context.Background())
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return n
+}
+
+// TestBrowserLifecycle: an agent registers a phone request with the keyboard only (invalid
+// input first, shown beside the fields and not saved), the dispatcher dispatches it, the
+// handler of 市城管局 accepts and replies, and each page shows what happened.
+func TestBrowserLifecycle(t *testing.T) {
+	e := start(t)
+	slow := 0
+	check := func(d time.Duration) {
+		if d > time.Second {
+			slow++
+		}
+	}
+
+	// Login page, and a wrong password shown without leaving it.
+	check(e.open("/login", `!!document.querySelector('#login-username')`))
+	e.shot("01-login")
+	e.run("wrong password", chromedp.SendKeys(chromedp.CSS(`#login-username`), "agent"),
+		chromedp.SendKeys(chromedp.CSS(`#login-password`), "wrong-password"+kb.Enter))
+	e.waitJS("login error shown", `document.body.textContent.includes('用户名或密码错误')`)
+
+	// Agent: the desk opens with the focus on the phone field.
+	e.login("agent", "agent12345")
+	check(e.open("/agent", `document.activeElement && document.activeElement.id === 'f-phone' && !!document.querySelector('#f-category input')`))
+	before := e.countTickets()
+
+	// Invalid input: a phone with letters and no subject. Enter submits; errors appear beside
+	// the fields and nothing is saved.
+	e.keys("type a bad phone", "12ab")
+	e.keys("tab to name", kb.Tab)
+	e.keys("type the name", "王先生")
+	e.keys("submit with Enter", kb.Enter)
+	e.waitJS("phone error beside the field", `(()=>{const i=document.getElementById('f-phone');const fi=i&&i.closest('.el-form-item');return !!fi&&fi.classList.contains('is-error')&&fi.textContent.includes('电话号码为 5–20 位数字')})()`)
+	e.waitJS("subject error beside the field", `(()=>{const i=document.getElementById('f-subject');const fi=i&&i.closest('.el-form-item');return !!fi&&fi.classList.contains('is-error')})()`)
+	e.shot("02-agent-invalid")
+	time.Sleep(300 * time.Millisecond)
+	if n := e.countTickets(); n != before {
+		t.Fatalf("invalid input saved a ticket: %d tickets, want %d", n, before)
+	}
+
+	// Fix it with the keyboard only: back to the phone, erase, retype, then every field in tab order.
+	e.run("Shift+Tab back to the phone", chromedp.KeyEvent(kb.Tab, chromedp.KeyModifiers(chromedp.ModifierShift)))
+	if !e.evalBool(focusIn("f-phone")) {
+		t.Fatal("Shift+Tab from the name field did not return to the phone field")
+	}
+	e.keys("erase", strings.Repeat(kb.Backspace, 4))
+	e.keys("type the phone", "13812345678")
+	e.tabTo("f-category", 6)
+	e.keys("search the category", "城管执法")
+	e.waitJS("category suggestions", `[...document.querySelectorAll('.el-cascader__suggestion-item')].some(x=>x.offsetParent!==null&&x.textContent.includes('城管执法'))`)
+	e.keys("into the suggestions", kb.ArrowDown)
+	e.keys("pick the category", kb.Enter)
+	e.waitJS("category picked, focus back on it", `document.querySelector('#f-category input').value.includes('城管执法') && `+focusIn("f-category"))
+	e.tabTo("f-region", 3)
+	e.keys("search the region", "东塘街道")
+	e.waitJS("region suggestions", `[...document.querySelectorAll('.el-cascader__suggestion-item')].some(x=>x.offsetParent!==null&&x.textContent.includes('东塘街道'))`)
+	e.keys("into the suggestions", kb.ArrowDown)
+	e.keys("pick the region", kb.Enter)
+	e.waitJS("region picked", `document.querySelector('#f-region input').value.includes('东塘街道') && `+focusIn("f-region"))
+	e.tabTo("f-address", 6)
+	e.keys("type the address", "东塘街道韶山路 88 号")
+	e.tabTo("f-subject", 4)
+	e.keys("type the subject", "韶山路夜市占道经营影响通行")
+	e.tabTo("f-description", 2)
+	e.keys("type the description", "每天晚上七点以后摊贩占用人行道，行人只能走机动车道，请城管处理。")
+	e.tabTo("btn-register", 10)
+	if !e.evalBool(`getComputedStyle(document.activeElement).outlineStyle !== 'none'`) {
+		t.Error("the focused register button shows no focus outline")
+	}
+	e.shot("03-agent-filled")
+	e.keys("register with Enter", kb.Enter)
+	e.waitJS("registered", `!!document.querySelector('[data-test=recent] .ticket-link')`)
+	number := e.text(`[data-test=recent] .ticket-link`)
+	if e.countTickets() != before+1 {
+		t.Fatalf("want one new ticket, have %d → %d", before, e.countTickets())
+	}
+	t.Logf("registered %s", number)
+	e.waitJS("focus back on the phone for the next call", `document.activeElement && document.activeElement.id === 'f-phone'`)
+	e.shot("04-agent-registered")
+
+	// The ticket page as the agent: registered, phone in full, category path, timeline.
+	check(e.open("/tickets/"+number, `!!document.querySelector('[data-test=ticket-state]') && document.querySelectorAll('[data-test=timeline] .el-timeline-item').length >= 1`))
+	if s := e.text(`[data-test=ticket-state]`); s != "已登记" {
+		t.Errorf("state shown %q, want 已登记", s)
+	}
+	if p := e.text(`[data-test=ticket-phone]`); p != "13812345678" {
+		t.Errorf("agent sees phone %q, want it in full", p)
+	}
+	e.logout()
+
+	// Dispatcher: the registered queue, dispatch with the department taken from the category.
+	e.login("dispatcher", "dispatcher12345")
+	check(e.open("/dispatch", `!!document.querySelector('.el-table__row')`))
+	e.shot("05-dispatch-desk")
+	e.clickInRow(number, "dispatch")
+	e.waitJS("department preselected from the category", `[...document.querySelectorAll('[data-test=dept-picker], .el-dialog .el-select__selected-item')].some(x=>x.offsetParent!==null&&x.textContent.includes('市城管局'))`)
+	e.shot("06-dispatch-dialog")
+	e.submitDialog("请市城管局处理")
+	e.waitJS("row gone from the queue", fmt.Sprintf(`![...document.querySelectorAll('tr')].some(tr=>tr.textContent.includes(%q))`, number))
+	e.logout()
+
+	// Handler of 市城管局: accept and reply from the department desk; the phone is masked.
+	e.login("handler", "handler12345")
+	check(e.open("/dept", `!!document.querySelector('.el-table__row')`))
+	e.clickInRow(number, "accept")
+	e.submitDialog("")
+	e.clickInRow(number, "reply")
+	e.shot("07-dept-reply-dialog")
+	e.submitDialog("已联合街道清理占道摊贩，设置夜市临时疏导点，人行道已恢复通行。")
+	e.waitJS("row gone after reply", fmt.Sprintf(`![...document.querySelectorAll('tr')].some(tr=>tr.textContent.includes(%q))`, number))
+	e.shot("08-dept-desk")
+	check(e.open("/tickets/"+number, `!!document.querySelector('[data-test=ticket-reply]')`))
+	if s := e.text(`[data-test=ticket-state]`); s != "待审核" {
+		t.Errorf("state after reply %q, want 待审核", s)
+	}
+	if p := e.text(`[data-test=ticket-phone]`); p != "138****5678" {
+		t.Errorf("handler sees phone %q, want 138****5678", p)
+	}
+	timeline := e.evalString(`document.querySelector('[data-test=timeline]').textContent`)
+	for _, step := range []string{"登记", "派单", "签收", "反馈"} {
+		if !strings.Contains(timeline, step) {
+			t.Errorf("timeline lacks %s: %s", step, timeline)
+		}
+	}
+	e.shot("09-ticket-page")
+	check(e.open("/tickets/"+number+"/print", `document.body.textContent.includes(`+fmt.Sprintf("%q", number)+`) && document.body.textContent.includes('反馈')`))
+	e.shot("10-ticket-print")
+	e.logout()
+
+	// A department user cannot open a ticket outside the department.
+	e.login("handler_swjt", demo.HandlerPassword)
+	e.open("/tickets/"+number, `document.body.textContent.includes('无权进行此操作') || document.body.textContent.includes('未找到')`)
+	e.logout()
+
+	// Administration and the leader's overview render.
+	e.login("admin", "admin12345")
+	check(e.open("/admin/regions", `document.querySelectorAll('.leaflet-interactive').length > 0 && !!document.querySelector('.el-table__row')`))
+	e.shot("11-admin-regions")
+	check(e.open("/tickets", `!!document.querySelector('.el-table__row')`))
+	e.shot("12-ticket-list")
+	if slow > 0 {
+		t.Logf("%d views took over 1 s (shared CPU?)", slow)
+	}
+}
