@@ -3,6 +3,7 @@ package suggest
 import (
 	"math"
 	"runtime"
+	"slices"
 	"sort"
 	"sync"
 
@@ -49,7 +50,12 @@ func tokenizeAll(seg *textseg.Segmenter, ex []Example) []tokenized {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				out[i] = tokenize(seg, ex[i].Subject, ex[i].Text)
+				e := &ex[i]
+				if e.SubjectTokens != nil || e.TextTokens != nil {
+					out[i] = tokenized{e.SubjectTokens, e.TextTokens}
+				} else {
+					out[i] = tokenize(seg, e.Subject, e.Text)
+				}
 			}
 		}()
 	}
@@ -79,22 +85,30 @@ type vector struct {
 // (the TF-IDF transforms of Rennie et al. 2003 that make naive Bayes competitive on text).
 // Terms outside the vocabulary are dropped.
 func vectorize(ts []string, vocab map[string]int32, idf []float64) vector {
-	tf := make(map[int32]float64, len(ts))
+	ids := make([]int32, 0, len(ts))
 	for _, t := range ts {
 		if f, ok := vocab[t]; ok {
-			tf[f]++
+			ids = append(ids, f)
 		}
 	}
-	v := vector{idx: make([]int32, 0, len(tf)), val: make([]float64, 0, len(tf))}
-	for f := range tf {
-		v.idx = append(v.idx, f)
-	}
-	sort.Slice(v.idx, func(i, j int) bool { return v.idx[i] < v.idx[j] })
+	return vectorizeIDs(ids, idf)
+}
+
+// vectorizeIDs is vectorize on vocabulary indices; it sorts ids in place.
+func vectorizeIDs(ids []int32, idf []float64) vector {
+	slices.Sort(ids)
+	v := vector{idx: make([]int32, 0, len(ids)), val: make([]float64, 0, len(ids))}
 	var norm float64
-	for _, f := range v.idx {
-		w := (1 + math.Log(tf[f])) * idf[f]
+	for i := 0; i < len(ids); {
+		j := i
+		for j < len(ids) && ids[j] == ids[i] {
+			j++
+		}
+		w := (1 + math.Log(float64(j-i))) * idf[ids[i]]
+		v.idx = append(v.idx, ids[i])
 		v.val = append(v.val, w)
 		norm += w * w
+		i = j
 	}
 	if norm > 0 {
 		norm = math.Sqrt(norm)
@@ -105,33 +119,62 @@ func vectorize(ts []string, vocab map[string]int32, idf []float64) vector {
 	return v
 }
 
-// buildVocab keeps terms occurring in at least minDF training tickets and computes their
-// smoothed inverse document frequency. Term order is sorted so that indices, and hence the
-// saved model, are deterministic.
-func buildVocab(docs [][]string, minDF int) (terms []string, vocab map[string]int32, idf []float64) {
-	df := make(map[string]int)
-	seen := make(map[string]bool)
-	for _, d := range docs {
-		clear(seen)
-		for _, t := range d {
-			if !seen[t] {
-				seen[t] = true
-				df[t]++
+// buildVocab keeps terms occurring in at least minDF training tickets, computes their
+// smoothed inverse document frequency, and returns each ticket as vocabulary indices.
+// Terms are interned once so that the rest of training works on integers. Term order is
+// sorted so that indices, and hence the saved model, are deterministic.
+func buildVocab(docs [][]string, minDF int) (terms []string, vocab map[string]int32, idf []float64, ids [][]int32) {
+	intern := make(map[string]int32)
+	var names []string
+	var df []int
+	var lastDoc []int
+	ids = make([][]int32, len(docs))
+	for d, doc := range docs {
+		row := make([]int32, len(doc))
+		for k, t := range doc {
+			id, ok := intern[t]
+			if !ok {
+				id = int32(len(names))
+				intern[t] = id
+				names = append(names, t)
+				df = append(df, 0)
+				lastDoc = append(lastDoc, -1)
 			}
+			if lastDoc[id] != d {
+				lastDoc[id] = d
+				df[id]++
+			}
+			row[k] = id
 		}
+		ids[d] = row
 	}
-	for t, n := range df {
+	for id, n := range df {
 		if n >= minDF {
-			terms = append(terms, t)
+			terms = append(terms, names[id])
 		}
 	}
 	sort.Strings(terms)
 	vocab = make(map[string]int32, len(terms))
 	idf = make([]float64, len(terms))
+	remap := make([]int32, len(names))
+	for i := range remap {
+		remap[i] = -1
+	}
 	n := float64(len(docs))
 	for i, t := range terms {
 		vocab[t] = int32(i)
-		idf[i] = math.Log((1+n)/(1+float64(df[t]))) + 1
+		old := intern[t]
+		remap[old] = int32(i)
+		idf[i] = math.Log((1+n)/(1+float64(df[old]))) + 1
 	}
-	return terms, vocab, idf
+	for d, row := range ids {
+		kept := row[:0]
+		for _, id := range row {
+			if r := remap[id]; r >= 0 {
+				kept = append(kept, r)
+			}
+		}
+		ids[d] = kept
+	}
+	return terms, vocab, idf, ids
 }

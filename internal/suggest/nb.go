@@ -111,25 +111,65 @@ func softmax(s []float64, t float64) {
 }
 
 // fitTemperature picks the softmax temperature minimising the negative log-likelihood of
-// the true labels over held-out scores, on a fixed log-spaced grid (deterministic, no
-// optimiser to converge).
+// the true labels over held-out scores. The NLL is convex in 1/T, so a golden-section
+// search over 1/T finds it deterministically. To stay fast with thousands of classes and
+// 100 k tickets it uses at most calibrationSample tickets (evenly spaced) and, per ticket,
+// the calibrationTop best classes plus the true one: classes further down carry no
+// probability mass at any temperature the search visits.
 func fitTemperature(scores [][]float64, y []int) float64 {
-	best, bestT := math.Inf(1), 1.0
-	p := make([]float64, 0, 64)
-	for k := -40; k <= 20; k++ {
-		t := math.Pow(10, float64(k)/20) // 0.01 … 10
-		var nll float64
-		for i, s := range scores {
-			if y[i] < 0 {
-				continue
-			}
-			p = append(p[:0], s...)
-			softmax(p, t)
-			nll -= math.Log(max(p[y[i]], 1e-12))
+	type row struct {
+		s    []float64 // kept scores; s[0] is the true class
+		best float64
+	}
+	step := max(1, len(scores)/calibrationSample)
+	var rows []row
+	for i := 0; i < len(scores); i += step {
+		if y[i] < 0 {
+			continue
 		}
-		if nll < best {
-			best, bestT = nll, t
+		s := scores[i]
+		kept := []float64{s[y[i]]}
+		order := ranked(s)
+		for _, c := range order[:min(calibrationTop, len(order))] {
+			if c != y[i] {
+				kept = append(kept, s[c])
+			}
+		}
+		rows = append(rows, row{kept, s[order[0]]})
+	}
+	if len(rows) == 0 {
+		return 1
+	}
+	nll := func(beta float64) float64 {
+		var total float64
+		for _, r := range rows {
+			var z float64
+			for _, x := range r.s {
+				z += math.Exp(beta * (x - r.best))
+			}
+			total += math.Log(z) - beta*(r.s[0]-r.best)
+		}
+		return total
+	}
+	lo, hi := 0.01, 100.0
+	const phi = 0.6180339887498949
+	a, b := hi-phi*(hi-lo), lo+phi*(hi-lo)
+	fa, fb := nll(a), nll(b)
+	for k := 0; k < 60 && hi-lo > 1e-3; k++ {
+		if fa < fb {
+			hi, b, fb = b, a, fa
+			a = hi - phi*(hi-lo)
+			fa = nll(a)
+		} else {
+			lo, a, fa = a, b, fb
+			b = lo + phi*(hi-lo)
+			fb = nll(b)
 		}
 	}
-	return bestT
+	return 1 / ((lo + hi) / 2)
 }
+
+const (
+	calibrationSample = 5000
+	calibrationTop    = 64
+)

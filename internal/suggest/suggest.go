@@ -33,6 +33,10 @@ type Example struct {
 	CategoryIDPath []string
 	// DepartmentID is the department that handled it; empty if unknown.
 	DepartmentID string
+	// SubjectTokens and TextTokens, when not nil, are the search-mode tokens
+	// (textseg.Segmenter.Tokens) of Subject and Text, e.g. kept with the search index;
+	// training then skips segmentation, which is most of its cost.
+	SubjectTokens, TextTokens []string
 }
 
 // Category describes a class the model can predict.
@@ -103,11 +107,12 @@ func Train(seg *textseg.Segmenter, examples []Example, opt Options) (*Model, err
 // trainDocs trains on already segmented tickets (cross-validation segments once).
 func trainDocs(ex []Example, docs [][]string, opt Options) *Model {
 	m := &Model{Version: modelVersion, Options: opt, TrainedOn: len(ex)}
-	m.Terms, m.vocab, m.IDF = buildVocab(docs, max(opt.MinDF, 1))
+	var ids [][]int32
+	m.Terms, m.vocab, m.IDF, ids = buildVocab(docs, max(opt.MinDF, 1))
 	m.once.Do(func() {})
 	vecs := make([]vector, len(docs))
-	for i, d := range docs {
-		vecs[i] = vectorize(d, m.vocab, m.IDF)
+	for i, d := range ids {
+		vecs[i] = vectorizeIDs(d, m.IDF)
 	}
 
 	catIdx, cats := labelIndex(ex, func(e Example) string { return e.CategoryID })
@@ -159,7 +164,7 @@ func trainDocs(ex []Example, docs [][]string, opt Options) *Model {
 	}
 
 	if opt.CalibrationFolds >= 2 && len(ex) >= 2*opt.CalibrationFolds {
-		m.CatTemp, m.DeptTemp = calibrate(ex, docs, catIdx, deptIdx, opt)
+		m.CatTemp, m.DeptTemp = calibrate(ex, vecs, catIdx, deptIdx, cats, depts, len(m.Terms), opt)
 	}
 	return m
 }
@@ -192,37 +197,49 @@ func labelIndex(ex []Example, label func(Example) string) ([]int, []string) {
 	return idx, labels
 }
 
-// calibrate fits the softmax temperatures on out-of-fold scores: each fold is scored by a
-// model trained (uncalibrated) on the other folds.
-func calibrate(ex []Example, docs [][]string, catIdx, deptIdx []int, opt Options) (catT, deptT float64) {
-	folds := StratifiedFolds(categoryLabels(ex), opt.CalibrationFolds, opt.Seed)
-	inner := opt
-	inner.CalibrationFolds = 0
+// calibrate fits the softmax temperatures on out-of-fold scores: each fold is scored by
+// naive Bayes fitted on the other folds. The folds share the full vocabulary and IDF (both
+// unsupervised), so only the cheap counting is repeated. At most calibrationSample tickets,
+// evenly spaced, are scored: enough to fit one number.
+func calibrate(ex []Example, vecs []vector, catIdx, deptIdx []int, cats, depts []string, nTerms int, opt Options) (catT, deptT float64) {
+	k := opt.CalibrationFolds
+	folds := StratifiedFolds(categoryLabels(ex), k, opt.Seed)
+	fold := make([]int, len(ex))
+	for f, idx := range folds {
+		for _, i := range idx {
+			fold[i] = f
+		}
+	}
+	step := max(1, len(ex)/calibrationSample)
 	var cs, ds [][]float64
 	var cy, dy []int
-	for k, test := range folds {
-		var trEx []Example
-		var trDocs [][]string
-		for j, f := range folds {
-			if j == k {
+	masked := make([]int, len(ex))
+	for f := 0; f < k; f++ {
+		mask := func(y []int) []int {
+			for i := range y {
+				masked[i] = y[i]
+				if fold[i] == f {
+					masked[i] = -1
+				}
+			}
+			return masked
+		}
+		catNB := trainNB(vecs, mask(catIdx), cats, nTerms, opt.Alpha)
+		var deptNB *NaiveBayes
+		if len(depts) > 0 {
+			deptNB = trainNB(vecs, mask(deptIdx), depts, nTerms, opt.Alpha)
+		}
+		for i := 0; i < len(ex); i += step {
+			if fold[i] != f {
 				continue
 			}
-			for _, i := range f {
-				trEx = append(trEx, ex[i])
-				trDocs = append(trDocs, docs[i])
-			}
-		}
-		fm := trainDocs(trEx, trDocs, inner)
-		for _, i := range test {
-			v := vectorize(docs[i], fm.vocab, fm.IDF)
-			// Map the fold model's label indices back to the full model's.
-			if s, y := remapScores(fm.Category, v, opt.Prior, ex[i].CategoryID); y >= 0 {
-				cs, cy = append(cs, s), append(cy, y)
-			}
-			if fm.Department != nil && deptIdx[i] >= 0 {
-				if s, y := remapScores(fm.Department, v, opt.Prior, ex[i].DepartmentID); y >= 0 {
-					ds, dy = append(ds, s), append(dy, y)
-				}
+			sc := make([]float64, len(cats))
+			catNB.scores(vecs[i], opt.Prior, sc)
+			cs, cy = append(cs, sc), append(cy, catIdx[i])
+			if deptNB != nil && deptIdx[i] >= 0 {
+				sd := make([]float64, len(depts))
+				deptNB.scores(vecs[i], opt.Prior, sd)
+				ds, dy = append(ds, sd), append(dy, deptIdx[i])
 			}
 		}
 	}
@@ -234,18 +251,6 @@ func calibrate(ex []Example, docs [][]string, catIdx, deptIdx []int, opt Options
 		deptT = fitTemperature(ds, dy)
 	}
 	return catT, deptT
-}
-
-// remapScores scores v with nb and returns the scores with the index of label among
-// nb's labels, or -1 when the fold never saw that label.
-func remapScores(nb *NaiveBayes, v vector, prior bool, label string) ([]float64, int) {
-	s := make([]float64, len(nb.Labels))
-	nb.scores(v, prior, s)
-	i := sort.SearchStrings(nb.Labels, label)
-	if i == len(nb.Labels) || nb.Labels[i] != label {
-		return nil, -1
-	}
-	return s, i
 }
 
 func categoryLabels(ex []Example) []string {
