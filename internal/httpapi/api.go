@@ -31,21 +31,25 @@ type Deps struct {
 	// fresh registry with the Go runtime and process collectors (one per handler, so tests can
 	// build many servers in one process).
 	Metrics *prometheus.Registry
+	// SecureCookie marks the session cookie Secure even when the request arrived over plain
+	// HTTP: set it when a proxy in front terminates HTTPS.
+	SecureCookie bool
 	// Open311 describes this deployment in the GeoReport v2 discovery document.
 	Open311 open311.Config
 }
 
 // api carries the dependencies into the handlers.
 type api struct {
-	svc      *workorder.Service
-	accounts *account.Accounts
-	st       *store.Store
-	log      *slog.Logger
-	ready    func() bool
-	metrics  *metrics
-	routes   []route
-	mux      *http.ServeMux
-	handler  http.Handler
+	svc          *workorder.Service
+	accounts     *account.Accounts
+	st           *store.Store
+	log          *slog.Logger
+	ready        func() bool
+	secureCookie bool
+	metrics      *metrics
+	routes       []route
+	mux          *http.ServeMux
+	handler      http.Handler
 
 	orgs    orgCache
 	docOnce sync.Once
@@ -67,7 +71,7 @@ func newAPI(deps Deps) *api {
 	if reg == nil {
 		reg = newRegistry()
 	}
-	a := &api{svc: deps.Service, accounts: deps.Accounts, st: deps.Store, log: deps.Log, ready: deps.Ready,
+	a := &api{svc: deps.Service, accounts: deps.Accounts, st: deps.Store, log: deps.Log, ready: deps.Ready, secureCookie: deps.SecureCookie,
 		metrics: newMetrics(reg), mux: http.NewServeMux()}
 	a.registerRoutes()
 	o := open311.New(open311.Deps{Service: deps.Service, Accounts: deps.Accounts, Store: deps.Store, Log: deps.Log,

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/hotline-dev/hotline/internal/access"
 	"github.com/hotline-dev/hotline/internal/account"
@@ -99,6 +100,21 @@ func (a *api) identify(ctx context.Context, token string) (*caller, error) {
 
 // apiKeyPrefix starts every API key secret.
 const apiKeyPrefix = "hlk_"
+
+// setSession sets the session cookie, or clears it when token is empty. The cookie is
+// HttpOnly (scripts cannot read it), SameSite=Lax, and Secure over HTTPS.
+func (a *api) setSession(w http.ResponseWriter, r *http.Request, token string, expires time.Time) {
+	c := &http.Cookie{Name: sessionCookie, Value: token, Path: "/", Expires: expires, HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil || a.secureCookie}
+	if token == "" {
+		c.Expires, c.MaxAge = time.Time{}, -1
+	}
+	http.SetCookie(w, c)
+}
+
+func (a *api) clearSession(w http.ResponseWriter, r *http.Request) {
+	a.setSession(w, r, "", time.Time{})
+}
 
 func bearer(r *http.Request) string {
 	h := r.Header.Get("Authorization")

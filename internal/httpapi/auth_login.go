@@ -40,8 +40,7 @@ func (a *api) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	expires := time.Now().Add(account.SessionTTL)
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", Expires: expires, HttpOnly: true,
-		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+	a.setSession(w, r, token, expires)
 	who, err := a.describe(r.Context(), &caller{Principal: p, User: u})
 	if err != nil {
 		a.fail(w, r, err)

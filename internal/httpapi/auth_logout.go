@@ -9,7 +9,6 @@ func (a *api) logout(w http.ResponseWriter, r *http.Request, c *caller) {
 			return
 		}
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
-		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+	a.clearSession(w, r)
 	w.WriteHeader(http.StatusNoContent)
 }

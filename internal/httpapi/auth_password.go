@@ -22,7 +22,6 @@ func (a *api) changePassword(w http.ResponseWriter, r *http.Request, c *caller) 
 		return
 	}
 	// The password change ended every session, this one included: clear the cookie too.
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
-		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+	a.clearSession(w, r)
 	w.WriteHeader(http.StatusNoContent)
 }
