@@ -34,9 +34,9 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 		}, []string{"route", "method", "code"}),
 		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "hotline_http_request_duration_seconds",
-			Help:    "HTTP request latency by route pattern and method.",
+			Help:    "HTTP request latency by route pattern, method and status code.",
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
-		}, []string{"route", "method"}),
+		}, []string{"route", "method", "code"}),
 		created: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "hotline_tickets_created_total",
 			Help: "Tickets registered through HTTP (API and Open311), by channel.",
@@ -73,8 +73,9 @@ func (a *api) observe(next http.Handler) http.Handler {
 				route = "unmatched"
 			}
 			d := time.Since(start)
-			a.metrics.requests.WithLabelValues(route, r.Method, strconv.Itoa(rec.status)).Inc()
-			a.metrics.latency.WithLabelValues(route, r.Method).Observe(d.Seconds())
+			code := strconv.Itoa(rec.status)
+			a.metrics.requests.WithLabelValues(route, r.Method, code).Inc()
+			a.metrics.latency.WithLabelValues(route, r.Method, code).Observe(d.Seconds())
 			level := a.log.Info
 			if rec.status >= 500 {
 				level = a.log.Error

@@ -92,14 +92,14 @@ func (a *api) registerRoutes() {
 		Query: []param{treeParam}, Response: []departmentNode{}, auth: a.listDepartments})
 	a.add(route{Method: "POST", Path: "/api/v1/departments", Summary: "Create a department", Tag: "organisation", Perm: access.ManageOrg,
 		Request: departmentInput{}, Response: departmentNode{}, Status: http.StatusCreated, auth: a.createDepartment})
-	a.add(route{Method: "PUT", Path: "/api/v1/departments/{id}", Summary: "Update a department (moving it under its own subtree is refused)",
+	a.add(route{Method: "PUT", Path: "/api/v1/departments/{id}", Summary: "Replace a department (moving it under its own subtree is refused)",
 		Tag: "organisation", Perm: access.ManageOrg, Request: departmentInput{}, Response: departmentNode{}, auth: a.updateDepartment})
 	a.add(route{Method: "GET", Path: "/api/v1/regions", Summary: "Regions, flat or as a tree (?tree=1); boundaries with ?boundary=1",
 		Tag: "organisation", Query: []param{treeParam, {Name: "boundary", Type: "boolean", Description: "include GeoJSON boundaries"}},
 		Response: []regionNode{}, auth: a.listRegions})
 	a.add(route{Method: "POST", Path: "/api/v1/regions", Summary: "Create a region", Tag: "organisation", Perm: access.ManageOrg,
 		Request: regionInput{}, Response: regionNode{}, Status: http.StatusCreated, auth: a.createRegion})
-	a.add(route{Method: "PUT", Path: "/api/v1/regions/{id}", Summary: "Update a region", Tag: "organisation", Perm: access.ManageOrg,
+	a.add(route{Method: "PUT", Path: "/api/v1/regions/{id}", Summary: "Replace a region (a boundary left out is removed)", Tag: "organisation", Perm: access.ManageOrg,
 		Request: regionInput{}, Response: regionNode{}, auth: a.updateRegion})
 	a.add(route{Method: "GET", Path: "/api/v1/regions/locate", Summary: "The deepest region whose boundary holds a point", Tag: "organisation",
 		Query: []param{{Name: "lat", Type: "number"}, {Name: "lng", Type: "number"}}, Response: locateResult{}, auth: a.locateRegion})
@@ -107,7 +107,7 @@ func (a *api) registerRoutes() {
 		Query: []param{treeParam}, Response: []categoryNode{}, auth: a.listCategories})
 	a.add(route{Method: "POST", Path: "/api/v1/categories", Summary: "Create a category (level follows from the parent, at most 3)",
 		Tag: "organisation", Perm: access.ManageOrg, Request: categoryInput{}, Response: categoryNode{}, Status: http.StatusCreated, auth: a.createCategory})
-	a.add(route{Method: "PUT", Path: "/api/v1/categories/{id}", Summary: "Update a category", Tag: "organisation", Perm: access.ManageOrg,
+	a.add(route{Method: "PUT", Path: "/api/v1/categories/{id}", Summary: "Replace a category (fields left out are removed)", Tag: "organisation", Perm: access.ManageOrg,
 		Request: categoryInput{}, Response: categoryNode{}, auth: a.updateCategory})
 
 	a.add(route{Method: "GET", Path: "/api/v1/users", Summary: "Users (department admins: their subtree)", Tag: "users",
