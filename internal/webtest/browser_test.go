@@ -134,6 +134,10 @@ func (e *env) evalString(expr string) string {
 }
 
 func (e *env) shot(name string) {
+	// Let loading masks and transitions finish so the picture shows the page as a person sees it.
+	_, _ = chromedp.Run(e.ctx, chromedp.Poll[chromedp.Void](`![...document.querySelectorAll('.el-loading-mask')].some(m=>m.offsetParent!==null)`,
+		chromedp.WithPollingTimeout(3*time.Second), chromedp.WithPollingInterval(50*time.Millisecond)))
+	time.Sleep(400 * time.Millisecond)
 	buf, err := chromedp.Run(e.ctx, chromedp.CaptureScreenshot())
 	if err != nil {
 		e.t.Logf("screenshot %s: %v", name, err)
