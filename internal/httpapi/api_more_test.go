@@ -243,6 +243,9 @@ func testCitizens(t *testing.T, e *apitest.Env) {
 	if st := e.Do("GET", "/api/v1/citizens/13700007777", e.Tokens["agent"], nil, &cz); st != http.StatusOK {
 		t.Fatalf("get: %d", st)
 	}
+	if logs := e.Logs.String(); !strings.Contains(logs, "/api/v1/citizens/137****7777") || strings.Contains(logs, "13700007777") {
+		t.Errorf("the request log shows the phone number unmasked, or not at all")
+	}
 	if cz.Name != "李四" || len(cz.RecentTickets) != 1 || cz.RecentTickets[0].Number != tick.Number {
 		t.Errorf("profile %+v", cz)
 	}

@@ -6,11 +6,14 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/hotline-dev/hotline/internal/access"
 )
 
 type metrics struct {
@@ -62,7 +65,7 @@ func (a *api) observe(next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				a.log.Error("panic serving request", "method", r.Method, "path", r.URL.Path, "panic", v, "request_id", rid,
+				a.log.Error("panic serving request", "method", r.Method, "path", logPath(r), "panic", v, "request_id", rid,
 					"stack", string(debug.Stack()))
 				if !rec.wrote {
 					writeJSON(rec, http.StatusInternalServerError, errorBody{Error: "internal error; it has been logged"})
@@ -81,7 +84,7 @@ func (a *api) observe(next http.Handler) http.Handler {
 				level = a.log.Error
 			}
 			// The query string is left out: it can carry phone numbers.
-			level("http", "method", r.Method, "path", r.URL.Path, "route", route, "status", rec.status,
+			level("http", "method", r.Method, "path", logPath(r), "route", route, "status", rec.status,
 				"bytes", rec.bytes, "ms", d.Milliseconds(), "user", rec.user, "ip", clientIP(r), "request_id", rid)
 		}()
 		next.ServeHTTP(rec, r)
@@ -129,4 +132,13 @@ func requestID(in string) string {
 	b := make([]byte, 8)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// logPath is the request path as logs may keep it: a phone number in the path (citizen
+// records) is masked, like everywhere else personal data leaves the database.
+func logPath(r *http.Request) string {
+	if p := r.PathValue("phone"); p != "" {
+		return strings.Replace(r.URL.Path, p, access.MaskPhone(p), 1)
+	}
+	return r.URL.Path
 }

@@ -63,7 +63,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 func (a *api) fail(w http.ResponseWriter, r *http.Request, err error) {
 	status, body := a.classify(err)
 	if status >= 500 {
-		a.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		a.log.Error("request failed", "method", r.Method, "path", logPath(r), "err", err)
 	}
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="hotline"`)

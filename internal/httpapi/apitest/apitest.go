@@ -13,6 +13,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/hotline-dev/hotline/internal/account"
@@ -61,22 +62,41 @@ type Env struct {
 	APIKey string
 	// LeaderKey acts with the leader role, which may read but not create tickets.
 	LeaderKey string
+	// Logs holds what the server logged.
+	Logs *Logs
+}
+
+// Logs is a log sink safe for the server's goroutines.
+type Logs struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *Logs) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+// String returns everything logged so far.
+func (l *Logs) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
 }
 
 // New seeds st and starts a server over it, closed when t ends.
 func New(t testing.TB, st *store.Store) *Env {
 	t.Helper()
 	ctx := context.Background()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	if testing.Verbose() {
-		log = slog.New(slog.NewTextHandler(&testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	}
+	logs := &Logs{}
+	log := slog.New(slog.NewTextHandler(logs, nil))
 	seed(t, st)
 	svc := workorder.New(st, t.TempDir(), log)
 	acc := account.New(st, log)
 	srv := httptest.NewServer(httpapi.New(httpapi.Deps{Service: svc, Accounts: acc, Store: st, Log: log}))
 	t.Cleanup(srv.Close)
-	e := &Env{T: t, URL: srv.URL, Store: st, Service: svc, Accounts: acc, Client: srv.Client(), Tokens: map[string]string{}}
+	e := &Env{T: t, Logs: logs, URL: srv.URL, Store: st, Service: svc, Accounts: acc, Client: srv.Client(), Tokens: map[string]string{}}
 	for _, u := range Users {
 		if err := acc.CreateUser(ctx, "test", &store.User{Username: u.Name, DisplayName: u.Name, Role: u.Role, DepartmentID: u.Dept}, Password); err != nil {
 			t.Fatalf("create user %s: %v", u.Name, err)
@@ -199,11 +219,4 @@ func (e *Env) Raw(method, path, token string, body any, header http.Header) *htt
 func (e *Env) CookieClient() *http.Client {
 	jar, _ := cookiejar.New(nil)
 	return &http.Client{Jar: jar, Transport: e.Client.Transport}
-}
-
-type testWriter struct{ t testing.TB }
-
-func (w *testWriter) Write(p []byte) (int, error) {
-	w.t.Log(strings.TrimSpace(string(p)))
-	return len(p), nil
 }
