@@ -96,7 +96,21 @@ func NewSession(conn *net.UDPConn, codec Codec, dtmfPT uint8, timeout time.Durat
 func (s *Session) LocalPort() int { return s.conn.LocalAddr().(*net.UDPAddr).Port }
 
 // Codec is the negotiated audio codec.
-func (s *Session) Codec() Codec { return s.codec }
+func (s *Session) Codec() Codec {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	return s.codec
+}
+
+// SetCodec changes the codec we send, once the peer's answer is known.
+func (s *Session) SetCodec(c Codec, dtmfPT uint8) {
+	s.wmu.Lock()
+	s.codec = c
+	s.wmu.Unlock()
+	s.hmu.Lock()
+	s.dtmfPT = dtmfPT
+	s.hmu.Unlock()
+}
 
 // SetRemote sets where packets go (from the peer's SDP).
 func (s *Session) SetRemote(addr *net.UDPAddr) { s.remote.Store(addr) }
@@ -150,10 +164,10 @@ func (s *Session) Run(ctx context.Context) error {
 			s.remote.Store(from)
 		}
 		s.hmu.Lock()
-		h := s.handlers
+		h, dtmfPT := s.handlers, s.dtmfPT
 		s.hmu.Unlock()
 		switch {
-		case s.dtmfPT != 0 && pkt.PayloadType == s.dtmfPT:
+		case dtmfPT != 0 && pkt.PayloadType == dtmfPT:
 			if k := det.Packet(pkt.Timestamp, pkt.Payload); k != 0 && h.Digit != nil {
 				h.Digit(k)
 			}
@@ -197,14 +211,17 @@ func (s *Session) WritePCM(pcm []int16) error {
 // WriteDigit sends one key as an RFC 4733 event (three packets, the last marked end).
 func (s *Session) WriteDigit(key rune) error {
 	code, ok := EventForDigit(key)
-	if !ok || s.dtmfPT == 0 {
+	s.hmu.Lock()
+	dtmfPT := s.dtmfPT
+	s.hmu.Unlock()
+	if !ok || dtmfPT == 0 {
 		return fmt.Errorf("rtp: cannot send key %q", key)
 	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	for i, end := range []bool{false, false, true} {
 		ev := TelephoneEvent{Event: code, End: end, Volume: 10, Duration: uint16(160 * (i + 1))}
-		if err := s.writeLocked(s.dtmfPT, ev.Marshal(), 0, i == 0); err != nil {
+		if err := s.writeLocked(dtmfPT, ev.Marshal(), 0, i == 0); err != nil {
 			return err
 		}
 	}

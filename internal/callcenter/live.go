@@ -1,0 +1,81 @@
+package callcenter
+
+import (
+	"slices"
+	"time"
+
+	"github.com/hotline-dev/hotline/internal/acd"
+)
+
+// LiveCall is one call in progress, for the monitor's wall (班长监控).
+type LiveCall struct {
+	CallID   string    `json:"call_id"`
+	Caller   string    `json:"caller"`
+	Called   string    `json:"called"`
+	State    string    `json:"state"` // ivr, queued, talking, voicemail, forward, ending
+	Queue    string    `json:"queue,omitempty"`
+	Agent    string    `json:"agent,omitempty"`
+	Start    time.Time `json:"start"`
+	Enqueued time.Time `json:"enqueued,omitzero"`
+	Answered time.Time `json:"answered,omitzero"`
+	Position int       `json:"position,omitempty"`
+	IVRPath  []string  `json:"ivr_path,omitempty"`
+}
+
+// LiveCalls lists calls in progress, oldest first.
+func (s *Server) LiveCalls() []LiveCall {
+	s.mu.Lock()
+	calls := make([]*call, 0, len(s.calls))
+	for _, c := range s.calls {
+		calls = append(calls, c)
+	}
+	pos := map[string]int{}
+	for _, c := range calls {
+		if p, _ := s.center.Position(c.id); p > 0 {
+			pos[c.id] = p
+		}
+	}
+	s.mu.Unlock()
+	out := make([]LiveCall, 0, len(calls))
+	for _, c := range calls {
+		c.mu.Lock()
+		out = append(out, LiveCall{CallID: c.id, Caller: c.caller, Called: c.called, State: c.state, Queue: c.cdr.Queue,
+			Agent: c.agent, Start: c.cdr.Start, Enqueued: c.cdr.Enqueued, Answered: c.cdr.Answered, Position: pos[c.id],
+			IVRPath: slices.Clone(c.cdr.IVRPath)})
+		c.mu.Unlock()
+	}
+	slices.SortFunc(out, func(a, b LiveCall) int { return a.Start.Compare(b.Start) })
+	return out
+}
+
+// Queues reports every queue: callers waiting, the longest wait, agents free.
+func (s *Server) Queues() []acd.QueueStatus {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.center.Queues(time.Now())
+}
+
+// AgentStatus is an agent seat with its registered phones.
+type AgentStatus struct {
+	acd.Agent
+	StateName string   `json:"state_name"`
+	Contacts  []string `json:"contacts"`
+}
+
+// Agents reports every agent in seat order.
+func (s *Server) Agents() []AgentStatus {
+	s.mu.Lock()
+	agents := s.center.Agents()
+	s.mu.Unlock()
+	out := make([]AgentStatus, 0, len(agents))
+	for _, a := range agents {
+		st := AgentStatus{Agent: a, StateName: a.State.String()}
+		if s.reg != nil {
+			for _, b := range s.reg.Contacts(a.Ext) {
+				st.Contacts = append(st.Contacts, b.Contact.String())
+			}
+		}
+		out = append(out, st)
+	}
+	return out
+}

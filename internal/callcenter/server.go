@@ -1,0 +1,579 @@
+// Package callcenter is the voice call centre of the hotline (呼叫中心): a back-to-back
+// user agent on sipgo that answers the hotline numbers, routes by time of day, runs IVR
+// menus, queues callers for agents through the ACD, bridges and records the media, and
+// writes a CDR for every call. It reaches the rest of the hotline only through Ports.
+package callcenter
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"os"
+	"path"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/emiago/sipgo"
+	"github.com/emiago/sipgo/sip"
+
+	"github.com/hotline-dev/hotline/assets/prompts"
+	"github.com/hotline-dev/hotline/internal/acd"
+	"github.com/hotline-dev/hotline/internal/media"
+	hsip "github.com/hotline-dev/hotline/internal/sip"
+)
+
+// Config is the call centre's own configuration; routing lives in the NumberPlan port.
+type Config struct {
+	DataDir      string // recordings/, voicemail/ and spool/ go under it
+	SIPAddr      string // UDP and TCP listen address, default ":5060"
+	AdvertisedIP string // put in SDP and Contact, default 127.0.0.1
+	RTPPortMin   int    // default 20000
+	RTPPortMax   int    // default 29999
+	Realm        string // digest realm, default "hotline"
+
+	RingTimeout   time.Duration // per offer to an agent, default 20 s
+	MaxMissed     int           // missed offers before 示忙, default 3
+	WrapUp        time.Duration // 话后整理, default 15 s
+	RTPTimeout    time.Duration // no media for this long ends the call, default 30 s
+	MaxVoicemail  time.Duration // default 2 min
+	QueueAnnounce time.Duration // repeat the queue position this often, default 30 s
+
+	// ManualSignIn keeps agents signed out after REGISTER until they press *1 or use the
+	// web page; by default a registered phone is ready (示闲) at once.
+	ManualSignIn bool
+	// BlacklistPrompt answers blacklisted callers with a notice before hanging up;
+	// otherwise they get 603 Decline.
+	BlacklistPrompt bool
+
+	Prompts   fs.FS          // default: the embedded Mandarin prompts
+	PromptDir string         // directory of <name>.wav in Prompts
+	Location  *time.Location // dates of recording folders, default Asia/Shanghai
+}
+
+func (c *Config) defaults() {
+	if c.SIPAddr == "" {
+		c.SIPAddr = ":5060"
+	}
+	if c.AdvertisedIP == "" {
+		c.AdvertisedIP = "127.0.0.1"
+	}
+	if c.RTPPortMin == 0 {
+		c.RTPPortMin, c.RTPPortMax = 20000, 29999
+	}
+	if c.Realm == "" {
+		c.Realm = "hotline"
+	}
+	if c.RingTimeout == 0 {
+		c.RingTimeout = 20 * time.Second
+	}
+	if c.MaxMissed == 0 {
+		c.MaxMissed = 3
+	}
+	if c.WrapUp == 0 {
+		c.WrapUp = 15 * time.Second
+	}
+	if c.RTPTimeout == 0 {
+		c.RTPTimeout = 30 * time.Second
+	}
+	if c.MaxVoicemail == 0 {
+		c.MaxVoicemail = 2 * time.Minute
+	}
+	if c.QueueAnnounce == 0 {
+		c.QueueAnnounce = 30 * time.Second
+	}
+	if c.Prompts == nil {
+		c.Prompts, c.PromptDir = prompts.FS, prompts.Dir
+	}
+	if c.Location == nil {
+		c.Location = DefaultSchedule().Location
+	}
+}
+
+// Server is one call-centre node.
+type Server struct {
+	cfg   Config
+	ports Ports
+	log   *slog.Logger
+	spool *Spool
+
+	ua     *sipgo.UserAgent
+	srv    *sipgo.Server
+	cli    *sipgo.Client
+	dialUA *sipgo.DialogUA
+	reg    *hsip.Registrar
+	rtp    *media.Ports
+
+	udp     net.PacketConn
+	tcp     net.Listener
+	prompts map[string][]int16
+
+	mu        sync.Mutex // guards everything below
+	center    *acd.Center
+	calls     map[string]*call    // caller-leg Call-ID → call
+	legs      map[string]*dialLeg // agent-leg Call-ID → leg
+	offers    map[string]func()   // call ID + "/" + ext → cancel ringing
+	passwords map[string]string   // last known agent passwords, kept when the directory is down
+
+	events chan Event
+	kick   chan struct{}
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+// New checks the configuration and prepares a server; Start opens the sockets.
+func New(cfg Config, ports Ports, logger *slog.Logger) (*Server, error) {
+	cfg.defaults()
+	if ports.CDR == nil || ports.Agents == nil || ports.Plan == nil {
+		return nil, errors.New("callcenter: the CDR, Agents and Plan ports are required")
+	}
+	if cfg.DataDir == "" {
+		return nil, errors.New("callcenter: no data directory")
+	}
+	if logger == nil {
+		logger = slog.Default()
+	}
+	logger = logger.With("component", "callcenter")
+	spool, err := NewSpool(ports.CDR, path.Join(cfg.DataDir, "spool"), logger)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		cfg: cfg, ports: ports, log: logger, spool: spool,
+		rtp:       &media.Ports{IP: "0.0.0.0", Min: cfg.RTPPortMin, Max: cfg.RTPPortMax},
+		calls:     map[string]*call{},
+		legs:      map[string]*dialLeg{},
+		offers:    map[string]func(){},
+		passwords: map[string]string{},
+		events:    make(chan Event, 1024),
+		kick:      make(chan struct{}, 1),
+		center:    acd.NewCenter(acd.Config{RingTimeout: cfg.RingTimeout, MaxMissed: cfg.MaxMissed, WrapUp: cfg.WrapUp}),
+	}
+	if ip := net.ParseIP(cfg.AdvertisedIP); ip != nil && ip.IsLoopback() {
+		s.rtp.IP = cfg.AdvertisedIP
+	}
+	if err := s.loadPrompts(); err != nil {
+		return nil, err
+	}
+	for _, q := range ports.Plan.Queues() {
+		if err := s.center.AddQueue(q); err != nil {
+			return nil, fmt.Errorf("callcenter: queue %s: %w", q.Name, err)
+		}
+	}
+	return s, nil
+}
+
+func (s *Server) loadPrompts() error {
+	s.prompts = map[string][]int16{}
+	entries, err := fs.ReadDir(s.cfg.Prompts, s.cfg.PromptDir)
+	if err != nil {
+		return fmt.Errorf("callcenter: prompts: %w", err)
+	}
+	for _, e := range entries {
+		name, ok := strings.CutSuffix(e.Name(), ".wav")
+		if !ok {
+			continue
+		}
+		f, err := s.cfg.Prompts.Open(path.Join(s.cfg.PromptDir, e.Name()))
+		if err != nil {
+			return err
+		}
+		pcm, err := media.ReadWAV(f)
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("callcenter: prompt %s: %w", name, err)
+		}
+		s.prompts[name] = pcm
+	}
+	return nil
+}
+
+// Start loads the agents, opens SIP on UDP and TCP and starts the ACD clock. It returns
+// once the sockets listen.
+func (s *Server) Start(ctx context.Context) error {
+	s.ctx, s.cancel = context.WithCancel(context.WithoutCancel(ctx))
+	s.loadAgents(ctx)
+
+	udp, err := net.ListenPacket("udp", s.cfg.SIPAddr)
+	if err != nil {
+		return fmt.Errorf("callcenter: sip udp: %w", err)
+	}
+	// Same port on TCP as UDP got (matters when the configured port is 0).
+	host, _, _ := net.SplitHostPort(s.cfg.SIPAddr)
+	tcp, err := net.Listen("tcp", net.JoinHostPort(host, fmt.Sprint(udp.LocalAddr().(*net.UDPAddr).Port)))
+	if err != nil {
+		udp.Close()
+		return fmt.Errorf("callcenter: sip tcp: %w", err)
+	}
+	s.udp, s.tcp = udp, tcp
+	port := udp.LocalAddr().(*net.UDPAddr).Port
+
+	s.ua, err = sipgo.NewUA(sipgo.WithUserAgent("hotline"), sipgo.WithUserAgentHostname(s.cfg.AdvertisedIP))
+	if err != nil {
+		return err
+	}
+	s.srv, err = sipgo.NewServer(s.ua, sipgo.WithServerLogger(s.log))
+	if err != nil {
+		return err
+	}
+	s.cli, err = sipgo.NewClient(s.ua, sipgo.WithClientHostname(s.cfg.AdvertisedIP), sipgo.WithClientLogger(s.log))
+	if err != nil {
+		return err
+	}
+	s.dialUA = &sipgo.DialogUA{Client: s.cli, ContactHDR: sip.ContactHeader{Address: sip.Uri{Scheme: "sip", User: "hotline", Host: s.cfg.AdvertisedIP, Port: port}}}
+	s.reg = &hsip.Registrar{Realm: s.cfg.Realm, Password: s.password, OnChange: s.registered, Log: s.log}
+
+	s.srv.OnRegister(s.reg.HandleRegister)
+	s.srv.OnOptions(s.onOptions)
+	s.srv.OnInvite(s.onInvite)
+	s.srv.OnAck(s.onAck)
+	s.srv.OnBye(s.onBye)
+	s.srv.OnCancel(func(req *sip.Request, tx sip.ServerTransaction) {
+		// CANCELs matching an INVITE are handled by the transaction layer.
+		tx.Respond(sip.NewResponseFromRequest(req, sip.StatusCallTransactionDoesNotExists, "Call/Transaction Does Not Exist", nil))
+	})
+	s.srv.OnInfo(s.onInfo)
+	s.srv.OnNoRoute(func(req *sip.Request, tx sip.ServerTransaction) {
+		tx.Respond(sip.NewResponseFromRequest(req, sip.StatusMethodNotAllowed, "Method Not Allowed", nil))
+	})
+
+	guard := hsip.NewGuardConn(udp)
+	guard.OnMalformed = func(from net.Addr, reason string) {
+		s.log.Info("malformed SIP answered 400", "from", from, "reason", reason)
+	}
+	s.wg.Add(5)
+	go func() { defer s.wg.Done(); s.srv.ServeUDP(guard) }()
+	go func() { defer s.wg.Done(); s.srv.ServeTCP(tcp) }()
+	go func() { defer s.wg.Done(); s.spool.Run(s.ctx) }()
+	go func() { defer s.wg.Done(); s.acdLoop() }()
+	go func() { defer s.wg.Done(); s.eventLoop() }()
+	s.log.Info("sip listening", "udp", udp.LocalAddr(), "tcp", tcp.Addr(), "rtp", fmt.Sprintf("%d-%d", s.cfg.RTPPortMin, s.cfg.RTPPortMax))
+	return nil
+}
+
+// UDPAddr and TCPAddr are the bound SIP addresses (useful with port 0).
+func (s *Server) UDPAddr() net.Addr { return s.udp.LocalAddr() }
+func (s *Server) TCPAddr() net.Addr { return s.tcp.Addr() }
+
+// Close hangs up every call, writes their CDRs and stops.
+func (s *Server) Close() error {
+	if s.cancel == nil {
+		return nil
+	}
+	s.cancel()
+	s.mu.Lock()
+	calls := make([]*call, 0, len(s.calls))
+	for _, c := range s.calls {
+		calls = append(calls, c)
+	}
+	s.mu.Unlock()
+	for _, c := range calls {
+		<-c.done
+	}
+	var err error
+	if s.srv != nil {
+		err = s.srv.Close()
+	}
+	if s.ua != nil {
+		err = errors.Join(err, s.ua.Close())
+	}
+	s.udp.Close()
+	s.tcp.Close()
+	s.wg.Wait()
+	return err
+}
+
+func (s *Server) loadAgents(ctx context.Context) {
+	agents, err := s.ports.Agents.Agents(ctx)
+	if err != nil {
+		s.log.Warn("agent directory unavailable, keeping the last known agents", "error", err)
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, a := range agents {
+		s.center.PutAgent(acd.Agent{Ext: a.Ext, Name: a.Name, Skills: a.Skills, Order: a.Order})
+		s.passwords[a.Ext] = a.Password
+	}
+}
+
+func (s *Server) password(ext string) (string, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, ok := s.passwords[ext]
+	return p, ok
+}
+
+// registered signs an agent in when its first phone registers and out when the last goes.
+func (s *Server) registered(ext string, bindings []hsip.Binding) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, ok := s.center.Agent(ext)
+	if !ok {
+		return
+	}
+	now := time.Now()
+	switch {
+	case len(bindings) == 0 && a.State != acd.SignedOut:
+		s.center.SetState(ext, acd.SignedOut, now)
+	case len(bindings) > 0 && a.State == acd.SignedOut && !s.cfg.ManualSignIn:
+		s.center.SetState(ext, acd.Ready, now)
+	}
+	s.afterACD()
+}
+
+// SetAgentState is the agent's 示闲/示忙/签出 from the web page or a feature code.
+func (s *Server) SetAgentState(ext string, st acd.AgentState) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	err := s.center.SetState(ext, st, time.Now())
+	s.afterACD()
+	return err
+}
+
+// afterACD publishes agent changes and wakes the dispatcher. Callers hold s.mu.
+func (s *Server) afterACD() {
+	for _, a := range s.center.Changes() {
+		s.publish(Event{Type: EvAgentState, At: a.StateSince, Agent: a.Ext, State: a.State.String(), CallID: a.CallID})
+		ext, st, at := a.Ext, a.State, a.StateSince
+		go func() {
+			ctx, cancel := context.WithTimeout(s.ctx, 5*time.Second)
+			defer cancel()
+			if err := s.ports.Agents.AgentStateChanged(ctx, ext, st, at); err != nil {
+				s.log.Debug("agent state not recorded", "ext", ext, "error", err)
+			}
+		}()
+	}
+	select {
+	case s.kick <- struct{}{}:
+	default:
+	}
+}
+
+func (s *Server) publish(ev Event) {
+	if s.ports.Events == nil {
+		return
+	}
+	select {
+	case s.events <- ev:
+	default:
+		s.log.Warn("live event dropped: publisher too slow", "type", ev.Type)
+	}
+}
+
+func (s *Server) eventLoop() {
+	for {
+		select {
+		case <-s.ctx.Done():
+			return
+		case ev := <-s.events:
+			s.ports.Events.Publish(ev)
+		}
+	}
+}
+
+// acdLoop is the ACD's clock: ring timeouts, wrap-up, overflow and dispatch, every
+// 200 ms or at once when something changed.
+func (s *Server) acdLoop() {
+	t := time.NewTicker(200 * time.Millisecond)
+	defer t.Stop()
+	reload := time.NewTicker(time.Minute)
+	defer reload.Stop()
+	for {
+		select {
+		case <-s.ctx.Done():
+			return
+		case <-reload.C:
+			s.loadAgents(s.ctx)
+		case <-t.C:
+		case <-s.kick:
+		}
+		s.step(time.Now())
+	}
+}
+
+func (s *Server) step(now time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	// Phones whose registration ran out cannot take calls.
+	for _, a := range s.center.Agents() {
+		if a.State == acd.Ready && len(s.reg.Contacts(a.Ext)) == 0 {
+			s.center.SetState(a.Ext, acd.SignedOut, now)
+		}
+	}
+	r := s.center.Tick(now)
+	for _, e := range r.Expired {
+		s.cancelOffer(e.CallID, e.Ext)
+	}
+	for _, o := range r.Overflows {
+		for _, ext := range o.Cancel {
+			s.cancelOffer(o.CallID, ext)
+		}
+		if c := s.calls[o.CallID]; c != nil {
+			select {
+			case c.overflow <- o:
+			default:
+			}
+		}
+	}
+	for _, o := range s.center.Dispatch(now) {
+		c := s.calls[o.CallID]
+		if c == nil {
+			s.center.Leave(o.CallID, now)
+			continue
+		}
+		for _, ext := range o.Agents {
+			ctx, cancel := context.WithDeadline(c.ctx, o.Deadline.Add(time.Second))
+			s.offers[o.CallID+"/"+ext] = cancel
+			s.publish(Event{Type: EvCallRinging, At: now, CallID: c.id, Caller: c.caller, Called: c.called, Queue: o.Queue, Agent: ext})
+			go s.ringAgent(ctx, cancel, c, ext)
+		}
+	}
+	s.afterACD()
+}
+
+// cancelOffer stops ringing ext for a call (sends CANCEL). Callers hold s.mu.
+func (s *Server) cancelOffer(callID, ext string) {
+	key := callID + "/" + ext
+	if cancel, ok := s.offers[key]; ok {
+		cancel()
+		delete(s.offers, key)
+	}
+}
+
+func (s *Server) onOptions(req *sip.Request, tx sip.ServerTransaction) {
+	res := sip.NewResponseFromRequest(req, sip.StatusOK, "OK", nil)
+	res.AppendHeader(sip.NewHeader("Allow", "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, INFO"))
+	res.AppendHeader(sip.NewHeader("Accept", "application/sdp, application/dtmf-relay, application/dtmf"))
+	tx.Respond(res)
+}
+
+func (s *Server) onAck(req *sip.Request, tx sip.ServerTransaction) {
+	s.mu.Lock()
+	c := s.calls[req.CallID().Value()]
+	s.mu.Unlock()
+	if c != nil {
+		c.dlg.ReadAck(req, tx)
+	}
+}
+
+func (s *Server) onBye(req *sip.Request, tx sip.ServerTransaction) {
+	id := req.CallID().Value()
+	s.mu.Lock()
+	c, leg := s.calls[id], s.legs[id]
+	s.mu.Unlock()
+	var err error
+	switch {
+	case c != nil:
+		err = c.dlg.ReadBye(req, tx)
+	case leg != nil:
+		err = leg.dlg.ReadBye(req, tx)
+	default:
+		err = tx.Respond(sip.NewResponseFromRequest(req, sip.StatusCallTransactionDoesNotExists, "Call/Transaction Does Not Exist", nil))
+	}
+	if err != nil {
+		s.log.Debug("bye", "call_id", id, "error", err)
+	}
+}
+
+// onInfo takes DTMF sent as SIP INFO (application/dtmf-relay "Signal=5" or application/dtmf "5").
+func (s *Server) onInfo(req *sip.Request, tx sip.ServerTransaction) {
+	id := req.CallID().Value()
+	s.mu.Lock()
+	c := s.calls[id]
+	s.mu.Unlock()
+	if c == nil {
+		tx.Respond(sip.NewResponseFromRequest(req, sip.StatusCallTransactionDoesNotExists, "Call/Transaction Does Not Exist", nil))
+		return
+	}
+	if k := infoDigit(req); k != 0 {
+		c.keys.push(k)
+	}
+	tx.Respond(sip.NewResponseFromRequest(req, sip.StatusOK, "OK", nil))
+}
+
+func infoDigit(req *sip.Request) rune {
+	body := strings.TrimSpace(string(req.Body()))
+	for _, line := range strings.Split(body, "\n") {
+		k, v, ok := strings.Cut(strings.TrimSpace(line), "=")
+		if ok && strings.EqualFold(strings.TrimSpace(k), "signal") {
+			body = strings.TrimSpace(v)
+			break
+		}
+	}
+	if len(body) == 1 {
+		if _, ok := media.EventForDigit(rune(body[0])); ok {
+			return rune(body[0])
+		}
+	}
+	return 0
+}
+
+// reinvite answers an INVITE inside a dialog (hold, resume, codec refresh) with our
+// current media, following the offered direction.
+func (s *Server) reinvite(req *sip.Request, tx sip.ServerTransaction) {
+	id := req.CallID().Value()
+	s.mu.Lock()
+	c, leg := s.calls[id], s.legs[id]
+	s.mu.Unlock()
+	var sess *media.Session
+	switch {
+	case c != nil:
+		sess = c.rtp
+	case leg != nil:
+		sess = leg.rtp
+	default:
+		tx.Respond(sip.NewResponseFromRequest(req, sip.StatusCallTransactionDoesNotExists, "Call/Transaction Does Not Exist", nil))
+		return
+	}
+	offer, err := hsip.ParseSDP(req.Body())
+	if err != nil {
+		tx.Respond(sip.NewResponseFromRequest(req, sip.StatusNotAcceptableHere, "Not Acceptable Here", nil))
+		return
+	}
+	if !offer.Hold() {
+		sess.SetRemote(offer.Addr())
+	}
+	body, _ := hsip.Answer(offer, s.cfg.AdvertisedIP, sess.LocalPort(), rand.Uint64()>>1)
+	res := sip.NewSDPResponseFromRequest(req, body)
+	res.AppendHeader(&s.dialUA.ContactHDR)
+	tx.Respond(res)
+}
+
+// recordingPath is DATA/<kind>/YYYY/MM/DD/<callid>.wav; the CDR keeps it relative.
+func (s *Server) mediaPath(kind string, at time.Time, callID string) (rel, abs string) {
+	safe := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '.' || r == '_' {
+			return r
+		}
+		return '_'
+	}, callID)
+	if len(safe) > 120 {
+		safe = safe[:120]
+	}
+	rel = path.Join(kind, at.In(s.cfg.Location).Format("2006/01/02"), safe+".wav")
+	return rel, path.Join(s.cfg.DataDir, rel)
+}
+
+func (s *Server) writeCDR(cdr CDR) {
+	s.publish(Event{Type: EvCallEnded, At: cdr.End, CallID: cdr.CallID, Caller: cdr.Caller, Called: cdr.Called, Queue: cdr.Queue, Agent: cdr.Agent, CDR: &cdr})
+	if err := s.spool.WriteCDR(context.WithoutCancel(s.ctx), cdr); err != nil {
+		// The spool failed too: the disk is gone. Log the record so it can be recovered.
+		s.log.Error("CDR lost to storage", "error", err, "cdr", fmt.Sprintf("%+v", cdr))
+	}
+}
+
+// SpoolPending is the number of CDRs waiting for the database.
+func (s *Server) SpoolPending() int { return s.spool.Pending() }
+
+var errNoContact = errors.New("callcenter: extension not registered")
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}

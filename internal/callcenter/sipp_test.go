@@ -1,0 +1,279 @@
+package callcenter
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/emiago/sipgo/sip"
+
+	"github.com/hotline-dev/hotline/internal/acd"
+	"github.com/hotline-dev/hotline/internal/ivr"
+)
+
+// These tests run the server on 127.0.0.1 against real SIP peers: sipp (Debian package
+// sip-tester) plays the agent phones and the citizens, with RTP.
+
+const g711aPcap = "/usr/share/sip-tester/g711a.pcap"
+
+func requireSipp(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath("sipp"); err != nil {
+		t.Fatal("sipp is not installed: run scripts/test-deps.sh (Debian package sip-tester)")
+	}
+	if _, err := os.Stat(g711aPcap); err != nil {
+		t.Fatalf("%s missing: run scripts/test-deps.sh (Debian package sip-tester)", g711aPcap)
+	}
+}
+
+var nextPort atomic.Int32
+
+func init() { nextPort.Store(int32(46000 + 100*(os.Getpid()%50))) }
+
+// freePort returns an even port with the next three free too: sipp's media binds the
+// port, +1 for RTCP and +2/+3 for video.
+func freePort(t *testing.T) int {
+	t.Helper()
+	for range 200 {
+		p := int(nextPort.Add(10)) - 10
+		free := true
+		for i := range 4 {
+			u, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: p + i})
+			if err != nil {
+				free = false
+				break
+			}
+			u.Close()
+		}
+		if free {
+			return p
+		}
+	}
+	t.Fatal("no free port")
+	return 0
+}
+
+type rig struct {
+	t      *testing.T
+	srv    *Server
+	cdrs   *memCDR
+	agents *memAgents
+	events *memEvents
+	data   string
+	addr   string // host:port of the server's SIP
+	plan   *StaticPlan
+}
+
+type rigOpt func(*Config, *Ports, *StaticPlan)
+
+func newRig(t *testing.T, opts ...rigOpt) *rig {
+	t.Helper()
+	requireSipp(t)
+	r := &rig{t: t, cdrs: newMemCDR(), events: &memEvents{}, data: t.TempDir()}
+	r.agents = &memAgents{agents: []AgentInfo{
+		{Ext: "1001", Name: "张三", Password: "pw1001", Skills: map[string]int{"12345": 1, "12315": 1}, Order: 1},
+		{Ext: "1002", Name: "李四", Password: "pw1002", Skills: map[string]int{"12345": 2, "12315": 1}, Order: 2},
+	}}
+	r.plan = &StaticPlan{Schedule: fixedPeriod(WorkHours), Routes: map[string]Route{
+		"12345": {Number: "12345", Greeting: []string{"greeting"}, Default: Action{Kind: ActQueue, Target: "q12345"}},
+		"12315": {Number: "12315", Greeting: []string{"greeting"}, Default: Action{Kind: ActIVR, Target: "main"}},
+		"12333": {Number: "12333", Default: Action{Kind: ActVoicemail}},
+		"12366": {Number: "12366", Greeting: []string{"greeting"}, Default: Action{Kind: ActQueue, Target: "q12366"}},
+	}, QueueSet: []acd.QueueConfig{
+		{Name: "q12345", Group: "12345", Strategy: acd.AgentOrder},
+		{Name: "q12315", Group: "12315", Strategy: acd.RingAll},
+		{Name: "q12366", Group: "12366", Strategy: acd.FewestCalls},
+	}, Menus: map[string]ivr.Menu{"main": {Start: "main", Nodes: map[string]ivr.Node{
+		"main": {Kind: ivr.Collect, Prompts: []string{"menu-main"}, MaxDigits: 1, Timeout: 3 * time.Second, Retries: 1,
+			Var: "choice", Default: "agents", Branches: map[string]string{"1": "agents", "3": "message"}},
+		"agents":  {Kind: ivr.Queue, Target: "q12315"},
+		"message": {Kind: ivr.Voicemail},
+	}}}}
+	cfg := Config{
+		DataDir: r.data, SIPAddr: "127.0.0.1:0", AdvertisedIP: "127.0.0.1",
+		RTPPortMin: 30000 + 500*(os.Getpid()%20), RingTimeout: 4 * time.Second, WrapUp: 500 * time.Millisecond,
+		RTPTimeout: 10 * time.Second, MaxVoicemail: 20 * time.Second, QueueAnnounce: time.Second,
+		Prompts: os.DirFS(testPrompts(t)), PromptDir: ".",
+	}
+	cfg.RTPPortMax = cfg.RTPPortMin + 499
+	ports := Ports{CDR: r.cdrs, Agents: r.agents, Plan: r.plan, Events: r.events,
+		Blacklist: &ListBlacklist{Entries: []BlacklistEntry{{Number: "13900000666", Reason: "harassment"}}},
+		Tickets:   memTickets{"2026112100001": "processing"}}
+	for _, o := range opts {
+		o(&cfg, &ports, r.plan)
+	}
+	if err := r.plan.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	logLevel := slog.LevelWarn
+	if testing.Verbose() {
+		logLevel = slog.LevelInfo
+	}
+	if os.Getenv("HOTLINE_SIP_DEBUG") != "" {
+		logLevel = slog.LevelDebug
+		sip.SIPDebug = true
+		sip.SetDefaultLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: logLevel})))
+	}
+	srv, err := New(cfg, ports, slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: logLevel})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	r.srv = srv
+	r.addr = srv.UDPAddr().String()
+	return r
+}
+
+// sipp runs one sipp process; wait() returns its exit error and output.
+type sippProc struct {
+	name string
+	cmd  *exec.Cmd
+	out  bytes.Buffer
+	done chan error
+}
+
+func (r *rig) sipp(name string, args ...string) *sippProc {
+	r.t.Helper()
+	scen, err := filepath.Abs(filepath.Join("..", "..", "testdata", "sipp"))
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	for i, a := range args {
+		if strings.HasSuffix(a, ".xml") && !strings.Contains(a, "/") {
+			args[i] = filepath.Join(scen, a)
+		}
+	}
+	base := []string{"-nostdin", "-i", "127.0.0.1", "-timeout", "30s", "-timeout_error", "-trace_err", "-max_recv_loops", "100"}
+	p := &sippProc{name: name, done: make(chan error, 1)}
+	p.cmd = exec.Command("sipp", append(base, args...)...)
+	p.cmd.Dir = r.t.TempDir()
+	p.cmd.Stdout, p.cmd.Stderr = &p.out, &p.out
+	if err := p.cmd.Start(); err != nil {
+		r.t.Fatal(err)
+	}
+	go func() { p.done <- p.cmd.Wait() }()
+	r.t.Cleanup(func() {
+		if p.cmd.ProcessState == nil {
+			p.cmd.Process.Kill()
+		}
+	})
+	return p
+}
+
+func (p *sippProc) wait(t *testing.T, within time.Duration) {
+	t.Helper()
+	select {
+	case err := <-p.done:
+		if err != nil {
+			logs, _ := filepath.Glob(filepath.Join(p.cmd.Dir, "*errors.log"))
+			var extra string
+			for _, l := range logs {
+				b, _ := os.ReadFile(l)
+				extra += string(b)
+			}
+			t.Fatalf("sipp %s failed: %v\n%s\n%s", p.name, err, tail(p.out.String(), 3000), tail(extra, 3000))
+		}
+	case <-time.After(within):
+		p.cmd.Process.Kill()
+		t.Fatalf("sipp %s still running after %s\n%s", p.name, within, tail(p.out.String(), 2000))
+	}
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return s[len(s)-n:]
+	}
+	return s
+}
+
+// agentPhone starts a sipp UAS (ringing 300 ms before answering) and registers it as ext.
+func (r *rig) agentPhone(ext, password string, scenario string) *sippProc {
+	r.t.Helper()
+	uasPort, mediaPort := freePort(r.t), freePort(r.t)
+	uas := r.sipp("agent "+ext, "-sf", scenario, "-p", fmt.Sprint(uasPort), "-mp", fmt.Sprint(mediaPort), "-rtp_echo",
+		"-m", "1")
+	reg := r.sipp("register "+ext, r.addr, "-sf", "agent_register.xml", "-p", fmt.Sprint(freePort(r.t)), "-s", ext,
+		"-au", ext, "-ap", password, "-key", "contact_port", fmt.Sprint(uasPort), "-m", "1")
+	reg.wait(r.t, 10*time.Second)
+	r.waitAgent(ext, acd.Ready)
+	return uas
+}
+
+func (r *rig) waitAgent(ext string, st acd.AgentState) {
+	r.t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		for _, a := range r.srv.Agents() {
+			if a.Ext == ext && a.State == st {
+				return
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	r.t.Fatalf("agent %s never became %s: %+v", ext, st, r.srv.Agents())
+}
+
+func (r *rig) caller(number, dialled string, talkMS int, pcap string) *sippProc {
+	r.t.Helper()
+	return r.sipp("caller "+number, r.addr, "-sf", "caller.xml", "-p", fmt.Sprint(freePort(r.t)), "-mp", fmt.Sprint(freePort(r.t)),
+		"-s", dialled, "-key", "caller", number, "-key", "pcap", pcap, "-d", fmt.Sprint(talkMS), "-m", "1")
+}
+
+func TestSIPAnsweredCallIsBridgedRecordedAndBilled(t *testing.T) {
+	r := newRig(t)
+	agent := r.agentPhone("1001", "pw1001", "agent_answer.xml")
+	caller := r.caller("13800000001", "12345", 4000, g711aPcap)
+	caller.wait(t, 20*time.Second)
+	agent.wait(t, 10*time.Second)
+	cdr := r.cdrs.next(t, 5*time.Second)
+
+	if cdr.Caller != "13800000001" || cdr.Called != "12345" || cdr.Queue != "q12345" || cdr.Agent != "1001" {
+		t.Errorf("cdr identity %+v", cdr)
+	}
+	if cdr.Abandoned || cdr.HangupSide != "caller" || cdr.Answered.IsZero() || cdr.Period != WorkHours {
+		t.Errorf("cdr outcome %+v", cdr)
+	}
+	talk := cdr.End.Sub(cdr.Answered)
+	if talk < 2500*time.Millisecond || talk > 4500*time.Millisecond || cdr.TalkSeconds < 3 || cdr.TalkSeconds > 4 {
+		t.Errorf("talk %s (%d s), want about 3.5 s", talk, cdr.TalkSeconds)
+	}
+	if !strings.HasPrefix(cdr.RecordingPath, "recordings/") {
+		t.Fatalf("recording path %q", cdr.RecordingPath)
+	}
+	dur, rms := wavDuration(t, filepath.Join(r.data, cdr.RecordingPath))
+	t.Logf("talk %s, recording %s (rms %.0f), wait %s", talk, dur, rms, cdr.Wait)
+	if d := dur - talk; d < -300*time.Millisecond || d > 300*time.Millisecond {
+		t.Errorf("recording lasts %s for %s of talk", dur, talk)
+	}
+	if rms < 300 {
+		t.Errorf("recording is silent (rms %.0f): media was not bridged", rms)
+	}
+	// After the call the agent wraps up, then is ready again.
+	r.waitAgent("1001", acd.Ready)
+	a := r.srv.Agents()[0]
+	if a.CallsTaken != 1 || a.TalkTime < 2*time.Second {
+		t.Errorf("agent counters %+v", a.Agent)
+	}
+	got := fmt.Sprint(r.events.types())
+	for _, want := range []EventType{EvCallOffered, EvCallRinging, EvCallAnswered, EvCallEnded, EvAgentState} {
+		if !strings.Contains(got, string(want)) {
+			t.Errorf("event %s not published: %s", want, got)
+		}
+	}
+	if runtime.GOOS == "linux" && r.srv.SpoolPending() != 0 {
+		t.Errorf("spool holds %d CDRs with a working sink", r.srv.SpoolPending())
+	}
+}
