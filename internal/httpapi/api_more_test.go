@@ -398,7 +398,20 @@ func testUsers(t *testing.T, e *apitest.Env) {
 	if st := e.Do("GET", "/api/v1/users", e.Tokens["agent"], nil, nil); st != http.StatusForbidden {
 		t.Errorf("agent listing users: %d", st)
 	}
+	if st := e.Do("PATCH", "/api/v1/users/"+u.ID, da, map[string]any{"phone_grant": true, "password": "short"}, &eb); st != http.StatusBadRequest || eb.Fields["password"] == "" {
+		t.Errorf("short password: %d %+v", st, eb)
+	}
 	_, tok := login(e, "street_clerk", "long-enough-1")
+	var unchanged []struct {
+		ID         string `json:"id"`
+		PhoneGrant bool   `json:"phone_grant"`
+	}
+	e.Do("GET", "/api/v1/users", da, nil, &unchanged)
+	for _, x := range unchanged {
+		if x.ID == u.ID && x.PhoneGrant {
+			t.Errorf("a refused patch changed the user")
+		}
+	}
 	if st := e.Do("PATCH", "/api/v1/users/"+u.ID, da, map[string]any{"phone_grant": true, "disabled": true}, &u); st != http.StatusOK || !u.PhoneGrant || !u.Disabled || u.PasswordHash != "" {
 		t.Errorf("patch: %d %+v", st, u)
 	}

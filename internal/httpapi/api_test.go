@@ -298,6 +298,16 @@ func testLifecycle(t *testing.T, e *apitest.Env) {
 		}
 	})
 
+	t.Run("approved extension moves the deadline", func(t *testing.T) {
+		tick := register(t, e, map[string]any{"dispatch_to": apitest.District})
+		before := mustAct(t, e, "handler_a1", tick.Number, "accept", nil).HandleDeadline
+		mustAct(t, e, "handler_a1", tick.Number, "request_extension", map[string]any{"days": 3, "note": "需协调"})
+		after := mustAct(t, e, "dispatcher", tick.Number, "approve_extension", nil).HandleDeadline
+		if before == nil || after == nil || !after.After(*before) {
+			t.Errorf("deadline %v → %v", before, after)
+		}
+	})
+
 	t.Run("register and dispatch at once", func(t *testing.T) {
 		got := register(t, e, map[string]any{"dispatch_to": apitest.District})
 		if got.State != "dispatched" || got.DepartmentID != apitest.District {

@@ -1,6 +1,10 @@
 package httpapi
 
 import (
+	"fmt"
+	"unicode/utf8"
+
+	"github.com/hotline-dev/hotline/internal/account"
 	"net/http"
 
 	"github.com/hotline-dev/hotline/internal/workorder"
@@ -15,6 +19,11 @@ func (a *api) patchUser(w http.ResponseWriter, r *http.Request, c *caller) {
 	var in userPatch
 	if err := decode(w, r, &in, false); err != nil {
 		a.fail(w, r, err)
+		return
+	}
+	// Checked first: a refused password must not leave the other changes half made.
+	if in.Password != nil && utf8.RuneCountInString(*in.Password) < account.MinPassword {
+		a.fail(w, r, fieldError("password", fmt.Sprintf("at least %d characters", account.MinPassword)))
 		return
 	}
 	ctx := r.Context()
