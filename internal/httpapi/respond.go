@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,6 +19,10 @@ import (
 
 // maxJSONBody bounds a JSON request body; attachments have their own, larger limit.
 const maxJSONBody = 1 << 20
+
+// statusClientClosed is nginx's code for a request the client abandoned; it shows in logs
+// and metrics, never to a client.
+const statusClientClosed = 499
 
 // errorBody is every error answer: a sentence for people, and per-field reasons and the
 // allowed actions for programs.
@@ -62,7 +67,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // in full, answered with a generic sentence.
 func (a *api) fail(w http.ResponseWriter, r *http.Request, err error) {
 	status, body := a.classify(err)
-	if status >= 500 {
+	if status >= 500 && status != http.StatusServiceUnavailable {
 		a.log.Error("request failed", "method", r.Method, "path", logPath(r), "err", err)
 	}
 	if status == http.StatusUnauthorized {
@@ -109,6 +114,11 @@ func (a *api) classify(err error) (int, errorBody) {
 		return http.StatusRequestEntityTooLarge, errorBody{Error: "request body too large"}
 	case errors.Is(err, attach.ErrType):
 		return http.StatusUnsupportedMediaType, errorBody{Error: err.Error()}
+	case errors.Is(err, context.Canceled):
+		// The client went away; nobody reads this answer, and it is no server fault.
+		return statusClientClosed, errorBody{Error: "request cancelled"}
+	case errors.Is(err, context.DeadlineExceeded):
+		return http.StatusServiceUnavailable, errorBody{Error: "the server is busy; retry shortly"}
 	case errors.Is(err, attach.ErrEmpty):
 		return http.StatusBadRequest, errorBody{Error: err.Error(), Fields: map[string]string{"file": "empty"}}
 	}
