@@ -371,6 +371,38 @@ func TestBrowserLifecycle(t *testing.T) {
 	e.shot("10-ticket-print")
 	e.logout()
 
+	// Dispatcher: approve the reply, record a satisfied callback; the ticket closes.
+	e.login("dispatcher", "dispatcher12345")
+	e.open("/dispatch", `!!document.querySelector('[data-tab=replied]')`)
+	e.run("replies tab", chromedp.Click(chromedp.CSS(`[data-tab=replied]`)))
+	e.clickInRow(number, "approve_reply")
+	e.submitDialog("")
+	e.run("callback tab", chromedp.Click(chromedp.CSS(`[data-tab=callback]`)))
+	e.clickInRow(number, "callback")
+	e.evalBool(`(()=>{const r=[...document.querySelectorAll('.el-dialog label.el-radio')].find(l=>l.offsetParent!==null&&l.textContent.includes('基本满意')===false&&l.textContent.includes('满意')&&!l.textContent.includes('不满意'));r.click();return true})()`)
+	e.shot("09b-callback-dialog")
+	e.submitDialog("市民表示摊贩已清理，满意")
+	check(e.open("/tickets/"+number, `!!document.querySelector('[data-test=ticket-state]')`))
+	if s := e.text(`[data-test=ticket-state]`); s != "已办结" {
+		t.Errorf("state after a satisfied callback %q, want 已办结", s)
+	}
+	timeline = e.evalString(`document.querySelector('[data-test=timeline]').textContent`)
+	for _, step := range []string{"审核通过", "回访", "满意"} {
+		if !strings.Contains(timeline, step) {
+			t.Errorf("timeline lacks %s", step)
+		}
+	}
+
+	// English is one click away and remembered across reloads.
+	e.run("switch to English", chromedp.Click(chromedp.CSS(`.shell-header .el-select`)))
+	e.waitJS("language list", `[...document.querySelectorAll('.el-select-dropdown__item')].some(x=>x.offsetParent!==null&&x.textContent.trim()==='English')`)
+	e.evalBool(`(()=>{[...document.querySelectorAll('.el-select-dropdown__item')].find(x=>x.offsetParent!==null&&x.textContent.trim()==='English').click();return true})()`)
+	e.waitJS("English labels", `document.querySelector('[data-test=ticket-state]').textContent.trim()==='Closed'`)
+	e.open("/tickets/"+number, `!!document.querySelector('[data-test=ticket-state]') && document.querySelector('[data-test=ticket-state]').textContent.trim()==='Closed'`)
+	e.shot("09c-ticket-page-english")
+	e.evalBool(`(()=>{localStorage.setItem('hotline.lang','zh-CN');return true})()`)
+	e.logout()
+
 	// A department user cannot open a ticket outside the department.
 	e.login("handler_swjt", demo.HandlerPassword)
 	e.open("/tickets/"+number, `document.body.textContent.includes('无权进行此操作') || document.body.textContent.includes('未找到')`)
