@@ -67,7 +67,10 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // in full, answered with a generic sentence.
 func (a *api) fail(w http.ResponseWriter, r *http.Request, err error) {
 	status, body := a.classify(err)
-	if status >= 500 && status != http.StatusServiceUnavailable {
+	switch {
+	case status == http.StatusServiceUnavailable:
+		a.log.Warn("request timed out", "method", r.Method, "path", logPath(r), "err", err)
+	case status >= 500:
 		a.log.Error("request failed", "method", r.Method, "path", logPath(r), "err", err)
 	}
 	if status == http.StatusUnauthorized {
