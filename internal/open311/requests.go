@@ -234,8 +234,7 @@ func attributes(form url.Values, cat org.Category, fields map[string]ticket.Fiel
 		if !ok {
 			continue
 		}
-		code = strings.TrimSuffix(strings.TrimSuffix(code, "[]"), "]")
-		code = strings.TrimSuffix(code, "][")
+		code = strings.TrimSuffix(strings.TrimSuffix(code, "[]"), "]") // attribute[CODE] or attribute[CODE][]
 		fd, known := defs[code]
 		if !known {
 			problems = append(problems, "attribute["+code+"] is not an attribute of service "+cat.ID)
