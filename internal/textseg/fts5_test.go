@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
@@ -55,10 +56,11 @@ func collect(t *testing.T, rows *sql.Rows, err error) []int64 {
 	return got
 }
 
-// TestFTS5OverSegmentedTokens checks the search design on the pure-Go SQLite driver: FTS5
-// is compiled in, unicode61 keeps each pre-segmented Chinese word as one token, a
-// two-character query word finds a ticket where it only occurs inside a longer word, and
-// bm25() ranks the ticket that mentions the word more often first.
+// TestFTS5OverSegmentedTokens checks the search design of docs/text-search.md on the
+// pure-Go SQLite driver: FTS5 is compiled in; an external-content FTS5 table over token
+// columns, kept by triggers, follows inserts, updates and deletes; unicode61 keeps each
+// pre-segmented Chinese word as one token; a two-character query word finds a ticket where
+// it only occurs inside a longer word; bm25() ranks the ticket that says it twice first.
 func TestFTS5OverSegmentedTokens(t *testing.T) {
 	s := seg(t)
 	db, err := sql.Open("sqlite", ":memory:")
@@ -67,24 +69,69 @@ func TestFTS5OverSegmentedTokens(t *testing.T) {
 	}
 	defer db.Close()
 	db.SetMaxOpenConns(1) // one connection: each :memory: connection is its own database
-	if _, err := db.Exec(`CREATE VIRTUAL TABLE ticket_fts USING fts5(tokens, tokenize='unicode61')`); err != nil {
-		t.Fatalf("FTS5 not available: %v", err)
+	for _, stmt := range []string{
+		`CREATE TABLE tickets (id INTEGER PRIMARY KEY, body TEXT NOT NULL, body_tokens TEXT NOT NULL)`,
+		`CREATE VIRTUAL TABLE ticket_search USING fts5(body_tokens, content='tickets', content_rowid='id', tokenize='unicode61 remove_diacritics 0')`,
+		`CREATE TRIGGER tickets_ai AFTER INSERT ON tickets BEGIN
+			INSERT INTO ticket_search(rowid, body_tokens) VALUES (new.id, new.body_tokens); END`,
+		`CREATE TRIGGER tickets_ad AFTER DELETE ON tickets BEGIN
+			INSERT INTO ticket_search(ticket_search, rowid, body_tokens) VALUES ('delete', old.id, old.body_tokens); END`,
+		`CREATE TRIGGER tickets_au AFTER UPDATE OF body_tokens ON tickets BEGIN
+			INSERT INTO ticket_search(ticket_search, rowid, body_tokens) VALUES ('delete', old.id, old.body_tokens);
+			INSERT INTO ticket_search(rowid, body_tokens) VALUES (new.id, new.body_tokens); END`,
+	} {
+		if _, err := db.Exec(stmt); err != nil {
+			t.Fatalf("%s: %v", stmt, err)
+		}
 	}
 	for _, d := range searchDocs {
-		if _, err := db.Exec(`INSERT INTO ticket_fts(rowid, tokens) VALUES (?, ?)`, d.id, s.IndexText(d.text)); err != nil {
+		if _, err := db.Exec(`INSERT INTO tickets VALUES (?, ?, ?)`, d.id, d.text, s.IndexText(d.text)); err != nil {
 			t.Fatal(err)
 		}
 	}
+	search := func(q string) []int64 {
+		match := FTS5Match(s.QueryTokens(q))
+		rows, err := db.Query(`SELECT rowid FROM ticket_search WHERE ticket_search MATCH ? ORDER BY bm25(ticket_search), rowid`, match)
+		return collect(t, rows, err)
+	}
 	for _, tc := range searchCases {
-		match := FTS5Match(s.QueryTokens(tc.query))
-		rows, err := db.Query(`SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH ? ORDER BY bm25(ticket_fts), rowid`, match)
-		if got := collect(t, rows, err); !slices.Equal(got, tc.want) {
-			t.Errorf("MATCH %s for %q = %v, want %v", match, tc.query, got, tc.want)
+		if got := search(tc.query); !slices.Equal(got, tc.want) {
+			t.Errorf("search %q = %v, want %v", tc.query, got, tc.want)
 		}
+	}
+	checkWrites(t, search, func(q string, args ...any) {
+		if _, err := db.Exec(q, args...); err != nil {
+			t.Fatal(err)
+		}
+	}, "?")
+}
+
+// checkWrites edits and deletes tickets and checks the index follows in the same statement.
+func checkWrites(t *testing.T, search func(string) []int64, exec func(string, ...any), ph string) {
+	t.Helper()
+	s := seg(t)
+	text := "路灯坏了，晚上停车看不见"
+	exec(`UPDATE tickets SET body = `+ph+`, body_tokens = `+strings.Replace(ph, "1", "2", 1)+` WHERE id = 3`, text, s.IndexText(text))
+	if got := search("停车"); !slices.Equal(sorted(got), []int64{2, 3}) {
+		t.Errorf("after update, 停车 finds %v, want [2 3]", got)
+	}
+	exec(`DELETE FROM tickets WHERE id = 2`)
+	if got := search("停车"); !slices.Equal(got, []int64{3}) {
+		t.Errorf("after delete, 停车 finds %v, want [3]", got)
+	}
+	if got := search("物业"); len(got) != 0 {
+		t.Errorf("after delete, 物业 finds %v", got)
 	}
 }
 
-// TestTSVectorOverSegmentedTokens is the PostgreSQL half, on a temporary table, when
+func sorted(x []int64) []int64 {
+	y := slices.Clone(x)
+	slices.Sort(y)
+	return y
+}
+
+// TestTSVectorOverSegmentedTokens is the PostgreSQL half (a stored generated tsvector
+// column over the token column, GIN index, ts_rank_cd), on a temporary table, when
 // HOTLINE_TEST_POSTGRES holds an admin URL (scripts/test.sh sets it; CI requires it).
 func TestTSVectorOverSegmentedTokens(t *testing.T) {
 	dsn := os.Getenv("HOTLINE_TEST_POSTGRES")
@@ -106,25 +153,36 @@ func TestTSVectorOverSegmentedTokens(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, `CREATE TEMP TABLE ticket_search (id bigint PRIMARY KEY, tokens tsvector NOT NULL)`); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := conn.ExecContext(ctx, `CREATE INDEX ON ticket_search USING gin (tokens)`); err != nil {
-		t.Fatal(err)
+	for _, stmt := range []string{
+		`CREATE TEMP TABLE tickets (id bigint PRIMARY KEY, body text NOT NULL, body_tokens text NOT NULL,
+			search tsvector GENERATED ALWAYS AS (setweight(to_tsvector('simple', body_tokens), 'C')) STORED)`,
+		`CREATE INDEX ON tickets USING gin (search)`,
+	} {
+		if _, err := conn.ExecContext(ctx, stmt); err != nil {
+			t.Fatalf("%s: %v", stmt, err)
+		}
 	}
 	for _, d := range searchDocs {
-		if _, err := conn.ExecContext(ctx, `INSERT INTO ticket_search VALUES ($1, to_tsvector('simple', $2))`, d.id, s.IndexText(d.text)); err != nil {
+		if _, err := conn.ExecContext(ctx, `INSERT INTO tickets VALUES ($1, $2, $3)`, d.id, d.text, s.IndexText(d.text)); err != nil {
 			t.Fatal(err)
 		}
 	}
+	search := func(query string) []int64 {
+		q := TSQuery(s.QueryTokens(query))
+		rows, err := conn.QueryContext(ctx, `SELECT id FROM tickets, to_tsquery('simple', $1) q
+			WHERE search @@ q ORDER BY ts_rank_cd(search, q) DESC, id`, q)
+		return collect(t, rows, err)
+	}
 	for _, tc := range searchCases {
-		q := TSQuery(s.QueryTokens(tc.query))
-		rows, err := conn.QueryContext(ctx, `SELECT id FROM ticket_search, to_tsquery('simple', $1) q
-			WHERE tokens @@ q ORDER BY ts_rank_cd(tokens, q) DESC, id`, q)
-		if got := collect(t, rows, err); !slices.Equal(got, tc.want) {
-			t.Errorf("to_tsquery(%s) for %q = %v, want %v", q, tc.query, got, tc.want)
+		if got := search(tc.query); !slices.Equal(got, tc.want) {
+			t.Errorf("search %q = %v, want %v", tc.query, got, tc.want)
 		}
 	}
+	checkWrites(t, search, func(q string, args ...any) {
+		if _, err := conn.ExecContext(ctx, q, args...); err != nil {
+			t.Fatal(err)
+		}
+	}, "$1")
 	// Each pre-segmented word must be exactly one lexeme, as in FTS5.
 	var lexemes int
 	text := "物业乱收停车费，噪音扰民"
