@@ -24,10 +24,6 @@ type caller struct {
 	Token string        // the session token, for logout
 }
 
-type callerKey struct{}
-
-func callerOf(r *http.Request) *caller { c, _ := r.Context().Value(callerKey{}).(*caller); return c }
-
 // authHandler is a handler that runs only for an identified caller.
 type authHandler func(w http.ResponseWriter, r *http.Request, c *caller)
 
@@ -36,8 +32,7 @@ type authHandler func(w http.ResponseWriter, r *http.Request, c *caller)
 //
 // CSRF: a browser attaches the cookie to cross-site requests by itself, but never a custom
 // header without a CORS preflight, which this server does not grant. So a cookie-authenticated
-// request with an unsafe method must carry "X-Requested-With" (any value; the web app sends
-// "XMLHttpRequest"). Bearer requests need no such header: a browser never adds them on its own.
+// request with an unsafe method must carry an "X-Requested-With" header (any value). Bearer requests need no such header: a browser never adds them on its own.
 func (a *api) authenticate(h authHandler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		token, fromCookie := bearer(r), false
@@ -63,7 +58,7 @@ func (a *api) authenticate(h authHandler) http.Handler {
 		if rec, ok := w.(*recorder); ok {
 			rec.user = c.Username
 		}
-		h(w, r.WithContext(context.WithValue(r.Context(), callerKey{}, c)), c)
+		h(w, r, c)
 	})
 }
 
