@@ -47,6 +47,7 @@ type event struct {
 	Seq         int            `json:"seq"`
 	Action      string         `json:"action"`
 	Actor       string         `json:"actor"`
+	ActorName   string         `json:"actor_name"`
 	FromState   string         `json:"from_state"`
 	ToState     string         `json:"to_state"`
 	Note        string         `json:"note"`
@@ -277,6 +278,9 @@ func testLifecycle(t *testing.T, e *apitest.Env) {
 				t.Fatalf("events %v, want %v", actions(evs), want)
 			}
 			for i, ev := range evs {
+				if ev.ActorName != "agent" && ev.ActorName != "dispatcher" && !strings.HasPrefix(ev.ActorName, "handler_") && ev.ActorName != "leader" {
+					t.Errorf("event %d actor %q named %q", i, ev.Actor, ev.ActorName)
+				}
 				if ev.Seq != i+1 || (i > 0 && ev.FromState != evs[i-1].ToState) {
 					t.Errorf("event %d: %+v does not follow %+v", i, ev, evs[max(i-1, 0)])
 				}

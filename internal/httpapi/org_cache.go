@@ -8,7 +8,7 @@ import (
 	"github.com/hotline-dev/hotline/internal/org"
 )
 
-// orgTTL is how long names of departments, categories and regions are reused. Every ticket
+// orgTTL is how long names of departments, categories, regions and people are reused. Every ticket
 // answer shows them, and reading three whole trees per request would cost more than the
 // request itself; a rename made on another node shows up here within this time.
 const orgTTL = 5 * time.Second
@@ -78,5 +78,23 @@ func (a *api) loadNames(ctx context.Context) (*names, error) {
 	for i := range regions {
 		regions[i].Boundary = nil // only names are needed here
 	}
-	return &names{depts: org.NewTree(depts), cats: org.NewTree(cats), regions: org.NewTree(regions)}, nil
+	users, err := a.st.Users(ctx)
+	if err != nil {
+		return nil, err
+	}
+	keys, err := a.st.APIKeys(ctx)
+	if err != nil {
+		return nil, err
+	}
+	people := make(map[string]string, len(users)+len(keys))
+	for _, u := range users {
+		people[u.ID] = u.DisplayName
+		if u.DisplayName == "" {
+			people[u.ID] = u.Username
+		}
+	}
+	for _, k := range keys {
+		people["apikey:"+k.ID] = k.Name
+	}
+	return &names{depts: org.NewTree(depts), cats: org.NewTree(cats), regions: org.NewTree(regions), people: people}, nil
 }

@@ -9,6 +9,7 @@ import (
 type eventView struct {
 	ticket.Event
 	ActionName     string `json:"action_name"`
+	ActorName      string `json:"actor_name,omitempty"`
 	DepartmentName string `json:"department_name,omitempty"`
 }
 
@@ -25,7 +26,7 @@ func (a *api) ticketEvents(w http.ResponseWriter, r *http.Request, c *caller) {
 	}
 	out := make([]eventView, len(evs))
 	for i, ev := range evs {
-		out[i] = eventView{Event: ev, ActionName: actionNames[ev.Action], DepartmentName: n.dept(ev.DepartmentID)}
+		out[i] = eventView{Event: ev, ActionName: actionNames[ev.Action], ActorName: n.people[ev.Actor], DepartmentName: n.dept(ev.DepartmentID)}
 	}
 	writeJSON(w, http.StatusOK, out)
 }

@@ -16,6 +16,7 @@ type ticketView struct {
 	DepartmentName       string          `json:"department_name,omitempty"`
 	ParentDepartmentName string          `json:"parent_department_name,omitempty"`
 	CoDepartmentNames    []string        `json:"co_department_names,omitempty"`
+	HandlerName          string          `json:"handler_name,omitempty"`
 	AllowedActions       []ticket.Action `json:"allowed_actions" doc:"actions the caller may take now"`
 }
 
@@ -24,6 +25,7 @@ type names struct {
 	depts   *org.Tree[org.Department]
 	cats    *org.Tree[org.Category]
 	regions *org.Tree[org.Region]
+	people  map[string]string // user id or "apikey:<id>" → display name
 }
 
 func (n *names) dept(id string) string {
@@ -33,7 +35,7 @@ func (n *names) dept(id string) string {
 
 func (n *names) view(p access.Principal, t *ticket.Ticket) ticketView {
 	v := ticketView{Ticket: t, StateName: stateNames[t.State], DepartmentName: n.dept(t.DepartmentID),
-		ParentDepartmentName: n.dept(t.ParentDepartmentID), AllowedActions: nonNil(p.ActionsOn(t))}
+		ParentDepartmentName: n.dept(t.ParentDepartmentID), HandlerName: n.people[t.HandlerID], AllowedActions: nonNil(p.ActionsOn(t))}
 	if t.CategoryID != "" {
 		v.CategoryPath = org.CategoryPath(n.cats, t.CategoryID)
 	}

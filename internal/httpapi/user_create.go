@@ -32,5 +32,6 @@ func (a *api) createUser(w http.ResponseWriter, r *http.Request, c *caller) {
 		a.fail(w, r, err)
 		return
 	}
+	a.forgetNames()
 	writeJSON(w, http.StatusCreated, userOf(u))
 }

@@ -38,5 +38,6 @@ func (a *api) patchUser(w http.ResponseWriter, r *http.Request, c *caller) {
 			return
 		}
 	}
+	a.forgetNames()
 	writeJSON(w, http.StatusOK, userOf(u))
 }
