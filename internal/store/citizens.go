@@ -51,17 +51,13 @@ func (s *Store) CitizenByID(ctx context.Context, id string) (*citizen.Citizen, e
 // name, counts the ticket, and tags a repeat caller (重复来电) from the third request on.
 func (tx *Tx) TouchCitizen(ctx context.Context, phone, name string) (*citizen.Citizen, error) {
 	now := ms(tx.s.now())
-	_, err := tx.tx.ExecContext(ctx, `INSERT INTO citizens (id, phone, name, created_at, updated_at, ticket_count)
+	c, err := scanCitizen(tx.tx.QueryRowContext(ctx, `INSERT INTO citizens (id, phone, name, created_at, updated_at, ticket_count)
 		VALUES ($1, $2, $3, $4, $4, 1)
 		ON CONFLICT (phone) DO UPDATE SET ticket_count = citizens.ticket_count + 1, updated_at = $4,
-			name = CASE WHEN citizens.name = '' THEN $3 ELSE citizens.name END`,
-		NewID(), phone, name, now)
+			name = CASE WHEN citizens.name = '' THEN $3 ELSE citizens.name END
+		RETURNING `+citizenColumns, NewID(), phone, name, now))
 	if err != nil {
 		return nil, fmt.Errorf("store: citizen: %w", err)
-	}
-	c, err := scanCitizen(tx.tx.QueryRowContext(ctx, `SELECT `+citizenColumns+` FROM citizens WHERE phone = $1`, phone))
-	if err != nil {
-		return nil, err
 	}
 	if c.TicketCount >= citizen.RepeatCallerThreshold && !c.HasTag(citizen.TagRepeatCaller) {
 		c.Tags = append(c.Tags, citizen.TagRepeatCaller)

@@ -31,9 +31,10 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 		}
 	}
 	// WAL lets readers run beside the writer; busy_timeout covers other processes (the CLI
-	// writing while serve runs); foreign keys are off by default in SQLite.
+	// writing while serve runs); foreign keys are off by default in SQLite; synchronous FULL
+	// because an acknowledged ticket must survive a power cut (group commit pays for it).
 	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
-		"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+		"&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_txlock=immediate"
 	writer, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("store: open sqlite: %w", err)
@@ -70,7 +71,13 @@ func openPostgres(ctx context.Context, url string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("store: connect postgres: %w", err)
 	}
-	return &Store{db: db, writer: db, dialect: postgresDialect}, nil
+	ddl, err := sql.Open("pgx", url)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	ddl.SetMaxOpenConns(1)
+	return &Store{db: db, writer: db, ddl: ddl, dialect: postgresDialect}, nil
 }
 
 var sqliteDialect = dialect{name: "sqlite", migrations: sqliteMigrations}

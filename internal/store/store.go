@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -21,10 +22,17 @@ var ErrConflict = errors.New("conflict")
 // Store is the database. Reads may run concurrently; on SQLite writes go through one
 // connection (SQLite allows one writer at a time, and queueing in Go beats SQLITE_BUSY).
 type Store struct {
-	db      *sql.DB // readers (PostgreSQL: everything)
-	writer  *sql.DB // SQLite: the single writer connection; PostgreSQL: same as db
+	db      *sql.DB      // readers (PostgreSQL: everything)
+	writer  *sql.DB      // SQLite: the single writer connection; PostgreSQL: same as db
+	group   *groupWriter // SQLite: batches transactions onto the writer; nil on PostgreSQL
 	dialect dialect
 	now     func() time.Time
+
+	daySeqMu sync.Mutex
+	daySeqs  map[string]bool // PostgreSQL: per-day ticket number sequences known to exist
+	// ddl is PostgreSQL's own connection for creating day sequences: taken from the main
+	// pool, it could wait forever behind transactions that all wait on it.
+	ddl *sql.DB
 }
 
 // Open connects to dsn: a postgres:// or postgresql:// URL selects PostgreSQL, anything else
@@ -41,6 +49,10 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		return nil, err
 	}
 	s.now = time.Now
+	s.daySeqs = map[string]bool{}
+	if s.dialect.name == "sqlite" {
+		s.group = newGroupWriter(s.writer, s)
+	}
 	return s, nil
 }
 
@@ -52,10 +64,15 @@ func (s *Store) SetClock(now func() time.Time) { s.now = now }
 
 // Close releases the connections.
 func (s *Store) Close() error {
+	if s.group != nil {
+		s.group.close()
+	}
 	err := s.db.Close()
-	if s.writer != s.db {
-		if err2 := s.writer.Close(); err == nil {
-			err = err2
+	for _, other := range []*sql.DB{s.writer, s.ddl} {
+		if other != nil && other != s.db {
+			if err2 := other.Close(); err == nil {
+				err = err2
+			}
 		}
 	}
 	return err
@@ -74,8 +91,13 @@ type Tx struct {
 	s  *Store
 }
 
-// InTx runs fn in a write transaction, committing if it returns nil.
+// InTx runs fn in a write transaction, committing if it returns nil. On SQLite, fn may share
+// the database transaction with other callers' functions (group commit) inside its own
+// savepoint, so inside fn read through tx, not through the Store.
 func (s *Store) InTx(ctx context.Context, fn func(*Tx) error) error {
+	if s.group != nil {
+		return s.group.do(ctx, fn)
+	}
 	tx, err := s.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)

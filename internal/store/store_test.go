@@ -224,8 +224,11 @@ func testRollback(t *testing.T, st *store.Store) {
 	}
 	tk := newTicket("之后", at)
 	insert(t, st, tk)
-	if tk.Number[8:] != "00001" {
-		t.Fatalf("a rolled-back registration kept its number: next is %s", tk.Number)
+	// SQLite's counter row rolls back with the registration; PostgreSQL's sequence does not
+	// (that is what keeps registrations from queueing behind one row lock), leaving a gap.
+	want := map[string]string{"sqlite": "00001", "postgres": "00002"}[st.Driver()]
+	if tk.Number[8:] != want {
+		t.Fatalf("after a rolled-back registration the next number is %s, want …%s", tk.Number, want)
 	}
 }
 

@@ -84,19 +84,49 @@ func ticketArgs(t *ticket.Ticket) []any {
 		jsonOrNull(t.Fields, len(t.Fields) == 0), ms(t.CreatedAt), ms(t.UpdatedAt), msPtr(t.ClosedAt), t.Version}
 }
 
-// NextTicketNumber takes the next number of the ticket's local day. The counter row is
-// updated inside the caller's transaction, so numbers are unique under any concurrency
-// and a rolled-back registration gives its number back.
+// NextTicketNumber takes the next number of the ticket's local day (in Asia/Shanghai).
+// Numbers are unique under any concurrency. On SQLite the counter row is updated inside the
+// caller's transaction (there is one writer anyway), so a rolled-back registration gives its
+// number back. On PostgreSQL a per-day sequence hands them out without holding a row lock
+// until commit — a counter row would serialise every registration behind one fsync — so a
+// rolled-back registration leaves a gap.
 func (tx *Tx) NextTicketNumber(ctx context.Context, at time.Time) (string, error) {
 	day := at.In(ticket.Location)
 	key := day.Format("20060102")
 	var n int
-	err := tx.tx.QueryRowContext(ctx, `INSERT INTO ticket_daily_seq (day, n) VALUES ($1, 1)
-		ON CONFLICT (day) DO UPDATE SET n = ticket_daily_seq.n + 1 RETURNING n`, key).Scan(&n)
+	var err error
+	if tx.s.dialect.name == "postgres" {
+		if err = tx.s.ensureDaySequence(ctx, key); err == nil {
+			err = tx.tx.QueryRowContext(ctx, `SELECT nextval('ticket_seq_`+key+`')`).Scan(&n)
+		}
+	} else {
+		err = tx.tx.QueryRowContext(ctx, `INSERT INTO ticket_daily_seq (day, n) VALUES ($1, 1)
+			ON CONFLICT (day) DO UPDATE SET n = ticket_daily_seq.n + 1 RETURNING n`, key).Scan(&n)
+	}
 	if err != nil {
 		return "", fmt.Errorf("store: ticket number: %w", err)
 	}
 	return ticket.Number(day, n), nil
+}
+
+// ensureDaySequence creates the day's number sequence once, outside any transaction (the
+// DDL must not hold locks while registrations run), and remembers it.
+func (s *Store) ensureDaySequence(ctx context.Context, key string) error {
+	s.daySeqMu.Lock()
+	defer s.daySeqMu.Unlock()
+	if s.daySeqs[key] {
+		return nil
+	}
+	var err error
+	for try := 0; try < 3; try++ {
+		// Two nodes creating the same sequence at once can collide in the catalogue; the
+		// loser retries and finds it there.
+		if _, err = s.ddl.ExecContext(ctx, `CREATE SEQUENCE IF NOT EXISTS ticket_seq_`+key); err == nil {
+			s.daySeqs[key] = true
+			return nil
+		}
+	}
+	return err
 }
 
 // InsertTicket stores a new ticket (ID and Number set by the caller) with its first event.
@@ -114,6 +144,7 @@ func (tx *Tx) InsertTicket(ctx context.Context, t *ticket.Ticket, first ticket.E
 		return err
 	}
 	first.TicketID = t.ID
+	first.Seq = 1
 	return tx.AppendEvent(ctx, &first)
 }
 
@@ -156,7 +187,8 @@ func (tx *Tx) syncCoDepartments(ctx context.Context, t *ticket.Ticket) error {
 	return nil
 }
 
-// AppendEvent adds ev to its ticket's archive with the next sequence number.
+// AppendEvent adds ev to its ticket's archive with the next sequence number (or ev.Seq
+// when the caller knows it: 1 for a new ticket).
 func (tx *Tx) AppendEvent(ctx context.Context, ev *ticket.Event) error {
 	if ev.ID == "" {
 		ev.ID = NewID()
@@ -164,11 +196,13 @@ func (tx *Tx) AppendEvent(ctx context.Context, ev *ticket.Event) error {
 	if ev.At.IsZero() {
 		ev.At = tx.s.now().UTC()
 	}
-	err := tx.tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM ticket_events WHERE ticket_id = $1`, ev.TicketID).Scan(&ev.Seq)
-	if err != nil {
-		return fmt.Errorf("store: event seq: %w", err)
+	if ev.Seq == 0 {
+		err := tx.tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM ticket_events WHERE ticket_id = $1`, ev.TicketID).Scan(&ev.Seq)
+		if err != nil {
+			return fmt.Errorf("store: event seq: %w", err)
+		}
 	}
-	_, err = tx.tx.ExecContext(ctx, `INSERT INTO ticket_events (id, ticket_id, seq, action, actor, role,
+	_, err := tx.tx.ExecContext(ctx, `INSERT INTO ticket_events (id, ticket_id, seq, action, actor, role,
 		from_state, to_state, note, department_id, data, attachments, at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
 		ev.ID, ev.TicketID, ev.Seq, string(ev.Action), ev.Actor, ev.Role, string(ev.FromState), string(ev.ToState),
