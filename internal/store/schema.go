@@ -200,10 +200,17 @@ func render(schema string, repl ...string) string {
 	return strings.NewReplacer(repl...).Replace(schema)
 }
 
-var sqliteMigrations = []string{
-	render(schemaV1, "BOOL_T", "INTEGER", "FALSE_V", "0", "DOUBLE_T", "REAL", "SERIAL_PK", "INTEGER PRIMARY KEY AUTOINCREMENT"),
-}
+// schemas lists the migrations in order. Append only; each may live in its own file.
+var schemas = []string{schemaV1}
 
-var postgresMigrations = []string{
-	render(schemaV1, "BOOL_T", "BOOLEAN", "FALSE_V", "FALSE", "DOUBLE_T", "DOUBLE PRECISION", "SERIAL_PK", "BIGSERIAL PRIMARY KEY"),
+var sqliteMigrations, postgresMigrations = renderAll()
+
+func renderAll() (lite, pg []string) {
+	for _, s := range schemas {
+		lite = append(lite, render(s, "BOOL_T", "INTEGER", "FALSE_V", "0", "DOUBLE_T", "REAL",
+			"SERIAL_PK", "INTEGER PRIMARY KEY AUTOINCREMENT", "BLOB_T", "BLOB"))
+		pg = append(pg, render(s, "BOOL_T", "BOOLEAN", "FALSE_V", "FALSE", "DOUBLE_T", "DOUBLE PRECISION",
+			"SERIAL_PK", "BIGSERIAL PRIMARY KEY", "BLOB_T", "BYTEA"))
+	}
+	return lite, pg
 }

@@ -23,10 +23,14 @@ var ErrForbidden = errors.New("forbidden")
 // DeadlinePolicy sets a ticket's sign-for and handling deadlines when it is dispatched.
 type DeadlinePolicy func(t *ticket.Ticket, dispatchedAt time.Time) (sign, handle time.Time)
 
-// Publisher receives every ticket event after it is committed (live updates, notifications).
+// Publisher receives every ticket event after it is committed (live updates).
 type Publisher interface {
 	TicketChanged(t *ticket.Ticket, ev ticket.Event)
 }
+
+// TxHook runs inside the transaction of every ticket event, after the ticket is written:
+// what it writes (deadline timers, outbox messages) commits or rolls back with the event.
+type TxHook func(ctx context.Context, tx *store.Tx, t *ticket.Ticket, ev ticket.Event) error
 
 // Service is the work-order core's use cases.
 type Service struct {
@@ -34,6 +38,7 @@ type Service struct {
 	Files     attach.Files
 	Deadlines DeadlinePolicy
 	Publisher Publisher
+	Hooks     []TxHook
 	Log       *slog.Logger
 	Now       func() time.Time
 }
@@ -113,6 +118,9 @@ func (s *Service) Register(ctx context.Context, p access.Principal, t *ticket.Ti
 		if err := tx.InsertTicket(ctx, t, ev); err != nil {
 			return err
 		}
+		if err := s.runHooks(ctx, tx, t, ev); err != nil {
+			return err
+		}
 		return tx.Audit(ctx, store.AuditEntry{Actor: p.Username, Role: string(p.Role), Action: "ticket.register",
 			ObjectType: "ticket", ObjectID: t.Number})
 	})
@@ -188,6 +196,9 @@ func (s *Service) Act(ctx context.Context, p access.Principal, number string, cm
 		if err := tx.UpdateTicket(ctx, t, &ev); err != nil {
 			return err
 		}
+		if err := s.runHooks(ctx, tx, t, ev); err != nil {
+			return err
+		}
 		if cmd.Action == ticket.ActMerge {
 			// The main ticket records what it absorbed, so both histories stay under it.
 			absorbed, err = tx.TicketForUpdate(ctx, cmd.MainNumber)
@@ -200,6 +211,9 @@ func (s *Service) Act(ctx context.Context, p access.Principal, number string, cm
 				return err
 			}
 			if err := tx.UpdateTicket(ctx, absorbed, &absorbEv); err != nil {
+				return err
+			}
+			if err := s.runHooks(ctx, tx, absorbed, absorbEv); err != nil {
 				return err
 			}
 		}
@@ -248,6 +262,15 @@ func (s *Service) checkCommand(ctx context.Context, tx *store.Tx, p access.Princ
 		}
 		if !main.State.Open() {
 			return &ticket.InputError{Field: "main_number", Reason: "the main ticket is no longer open"}
+		}
+	}
+	return nil
+}
+
+func (s *Service) runHooks(ctx context.Context, tx *store.Tx, t *ticket.Ticket, ev ticket.Event) error {
+	for _, h := range s.Hooks {
+		if err := h(ctx, tx, t, ev); err != nil {
+			return err
 		}
 	}
 	return nil
