@@ -1,0 +1,209 @@
+package sla
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/hotline-dev/hotline/internal/store"
+	"github.com/hotline-dev/hotline/internal/ticket"
+	"github.com/hotline-dev/hotline/internal/workorder"
+)
+
+// Scheduler fires due timers. It never scans the open tickets: it sleeps until the
+// earliest unfired due time (one indexed read), wakes early when this process arms a
+// nearer timer (Notify), and re-reads at most Recheck later for timers other nodes wrote.
+// Each firing is one transaction: the timer row is locked (SKIP LOCKED on PostgreSQL, so
+// several nodes fire each timer once), the ticket event, the outbox message and fired_at
+// commit together, so a restart neither misses a timer nor fires one twice.
+type Scheduler struct {
+	Store *store.Store
+	SLA   *SLA
+	Clock Clock
+	Node  string // recorded as fired_by
+	// Recheck bounds the sleep, for timers written by other nodes; default 1s.
+	Recheck time.Duration
+	// Hooks run after the clock's own hook in each firing transaction (search index…).
+	Hooks []workorder.TxHook
+	// Publisher hears of each fired event after commit (live updates).
+	Publisher workorder.Publisher
+	Log       *slog.Logger
+
+	once sync.Once
+	wake chan struct{}
+	mu   sync.Mutex
+	hint time.Time // the nearest due time armed in this process since the last read
+}
+
+func (s *Scheduler) init() {
+	s.once.Do(func() {
+		s.wake = make(chan struct{}, 1)
+		if s.Clock == nil {
+			s.Clock = WallClock{}
+		}
+		if s.Recheck <= 0 {
+			s.Recheck = time.Second
+		}
+		if s.Log == nil {
+			s.Log = slog.Default()
+		}
+		if s.Node == "" {
+			s.Node = "node"
+		}
+	})
+}
+
+// Notify tells the scheduler a timer due at due was armed: it wakes if that is sooner
+// than what it sleeps for. Cheap and non-blocking; SLA.OnArm calls it.
+func (s *Scheduler) Notify(due time.Time) {
+	s.init()
+	s.mu.Lock()
+	if s.hint.IsZero() || due.Before(s.hint) {
+		s.hint = due
+	}
+	s.mu.Unlock()
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run fires timers until ctx ends. On start it fires everything already due.
+func (s *Scheduler) Run(ctx context.Context) error {
+	s.init()
+	for {
+		if _, err := s.FireDue(ctx); err != nil && ctx.Err() == nil {
+			s.Log.Warn("sla: firing timers", "err", err)
+		}
+		wait, err := s.sleepFor(ctx)
+		if err != nil && ctx.Err() == nil {
+			s.Log.Warn("sla: reading the next timer", "err", err)
+		}
+		if wait > 0 {
+			select {
+			case <-ctx.Done():
+			case <-s.wake:
+			case <-s.Clock.After(wait):
+			}
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+	}
+}
+
+// sleepFor is how long to sleep: until the earliest due timer, a hint, or Recheck.
+func (s *Scheduler) sleepFor(ctx context.Context) (time.Duration, error) {
+	now := s.Clock.Now()
+	wait := s.Recheck
+	s.mu.Lock()
+	hint := s.hint
+	s.hint = time.Time{}
+	s.mu.Unlock()
+	if !hint.IsZero() {
+		// A hint from a transaction not yet committed may be unreadable now: try again
+		// shortly after it rather than a whole Recheck later.
+		if d := hint.Sub(now); d < wait {
+			wait = max(d, 20*time.Millisecond)
+		}
+	}
+	next, ok, err := s.Store.NextTimerDue(ctx)
+	if err != nil {
+		return wait, err
+	}
+	if ok {
+		if d := next.Sub(now); d < wait {
+			wait = d
+		}
+	}
+	return wait, nil
+}
+
+// FireDue fires every timer due by now and reports how many fired.
+func (s *Scheduler) FireDue(ctx context.Context) (int, error) {
+	s.init()
+	fired, busy := 0, 0
+	for ctx.Err() == nil {
+		done, ok, err := s.fireOne(ctx)
+		if errors.Is(err, store.ErrBusy) {
+			// A person is acting on the ticket right now; their transaction will clear or
+			// keep the timer. Let it finish.
+			if busy++; busy > 50 {
+				return fired, err
+			}
+			select {
+			case <-ctx.Done():
+			case <-time.After(20 * time.Millisecond):
+			}
+			continue
+		}
+		if err != nil {
+			return fired, err
+		}
+		if !done {
+			return fired, nil
+		}
+		if ok {
+			fired++
+		}
+	}
+	return fired, ctx.Err()
+}
+
+// fireOne fires the earliest due timer: done is false when none was due, ok false when
+// the timer no longer applied and was dropped.
+func (s *Scheduler) fireOne(ctx context.Context) (done, ok bool, err error) {
+	now := s.Clock.Now().UTC()
+	var t *ticket.Ticket
+	var ev ticket.Event
+	var failed *store.Timer
+	err = s.Store.InTx(ctx, func(tx *store.Tx) error {
+		done, ok, t, failed = false, false, nil, nil
+		tm, err := tx.ClaimDueTimer(ctx, now)
+		if err != nil || tm == nil {
+			return err
+		}
+		done = true
+		t, err = tx.TicketByIDForUpdate(ctx, tm.TicketID)
+		if err != nil {
+			if !errors.Is(err, store.ErrBusy) {
+				failed = tm
+			}
+			return err
+		}
+		var applies bool
+		ev, applies = ticket.ApplyTimer(t, tm.Kind, tm.DueAt, now)
+		if !applies {
+			return tx.DropTimer(ctx, tm.ID)
+		}
+		if err := tx.UpdateTicket(ctx, t, &ev); err != nil {
+			failed = tm
+			return err
+		}
+		if err := tx.MarkTimerFired(ctx, tm.ID, now, s.Node); err != nil {
+			return err
+		}
+		for _, h := range append([]workorder.TxHook{s.SLA.Hook}, s.Hooks...) {
+			if err := h(ctx, tx, t, ev); err != nil {
+				failed = tm
+				return err
+			}
+		}
+		ok = true
+		return nil
+	})
+	if err != nil && failed != nil {
+		// A timer that cannot fire must not block the ones behind it: try it again later.
+		s.Log.Error("sla: timer failed", "timer", failed.ID, "kind", failed.Kind, "ticket", failed.TicketID, "err", err)
+		if perr := s.Store.PostponeTimer(ctx, failed.ID, now.Add(time.Minute), err.Error()); perr != nil {
+			return done, false, perr
+		}
+		return true, false, nil
+	}
+	if err == nil && ok && s.Publisher != nil {
+		s.Publisher.TicketChanged(t, ev)
+	}
+	return done, ok, err
+}
