@@ -125,31 +125,35 @@ func CrossValidate(seg *textseg.Segmenter, ex []Example, opt Options, k int, see
 }
 
 func crossValidate(tks []tokenized, ex []Example, opt Options, k int, seed uint64) Metrics {
-	docs := termsAll(tks, opt)
+	c := intern(termsAll(tks, opt))
 	folds := StratifiedFolds(categoryLabels(ex), k, seed)
 	inner := opt
 	inner.CalibrationFolds = 0 // calibration does not change the top category
 	gold := make([]string, 0, len(ex))
 	pred := make([]string, 0, len(ex))
 	for f, test := range folds {
-		var trEx []Example
-		var trDocs [][]string
+		var train []int
 		for j, g := range folds {
 			if j != f {
-				for _, i := range g {
-					trEx = append(trEx, ex[i])
-					trDocs = append(trDocs, docs[i])
-				}
+				train = append(train, g...)
 			}
 		}
-		m := trainDocs(trEx, trDocs, inner)
+		m, voc := trainCorpusVocab(pick(ex, train), c.subset(train), inner)
 		scores := make([]float64, len(m.Categories))
 		for _, i := range test {
-			v := vectorize(docs[i], m.vocabulary(), m.IDF)
-			m.Category.scores(v, opt.Prior, scores)
+			m.Category.scores(voc.vector(c.docs[i]), opt.Prior, scores)
 			gold = append(gold, ex[i].CategoryID)
 			pred = append(pred, m.Categories[ranked(scores)[0]].ID)
 		}
 	}
 	return Evaluate(gold, pred)
+}
+
+// pick returns the examples at idx.
+func pick(ex []Example, idx []int) []Example {
+	out := make([]Example, len(idx))
+	for i, j := range idx {
+		out[i] = ex[j]
+	}
+	return out
 }

@@ -56,14 +56,6 @@ func loadComplaints(t testing.TB) []Example {
 	return complaints
 }
 
-func pick(ex []Example, idx []int) []Example {
-	out := make([]Example, len(idx))
-	for i, j := range idx {
-		out[i] = ex[j]
-	}
-	return out
-}
-
 // optionGrid is the small search space tried by cross-validation on the training part.
 func optionGrid() []Options {
 	var grid []Options
@@ -71,9 +63,11 @@ func optionGrid() []Options {
 		for _, bigrams := range []bool{false, true} {
 			for _, prior := range []bool{false, true} {
 				for _, sw := range []int{1, 2, 3} {
-					o := DefaultOptions()
-					o.Alpha, o.Bigrams, o.Prior, o.SubjectWeight = alpha, bigrams, prior, sw
-					grid = append(grid, o)
+					for _, complement := range []bool{false, true} {
+						o := DefaultOptions()
+						o.Alpha, o.Bigrams, o.Prior, o.SubjectWeight, o.Complement = alpha, bigrams, prior, sw, complement
+						grid = append(grid, o)
+					}
 				}
 			}
 		}
@@ -103,6 +97,9 @@ func TestHeldOutMacroF1(t *testing.T) {
 	}
 	// Best CV macro-F1; ties go to the earlier (simpler) grid entry.
 	sort.SliceStable(results, func(i, j int) bool { return results[i].cv.MacroF1 > results[j].cv.MacroF1 })
+	for _, r := range results[:5] {
+		t.Logf("  CV macro-F1 %.3f  %+v", r.cv.MacroF1, r.opt)
+	}
 	best := results[0]
 	t.Logf("train %d, held-out %d; best of %d option sets by 5-fold CV on train: %+v (CV macro-F1 %.3f, accuracy %.3f)",
 		len(train), len(test), len(results), best.opt, best.cv.MacroF1, best.cv.Accuracy)

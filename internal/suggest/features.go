@@ -119,62 +119,92 @@ func vectorizeIDs(ids []int32, idf []float64) vector {
 	return v
 }
 
-// buildVocab keeps terms occurring in at least minDF training tickets, computes their
-// smoothed inverse document frequency, and returns each ticket as vocabulary indices.
-// Terms are interned once so that the rest of training works on integers. Term order is
-// sorted so that indices, and hence the saved model, are deterministic.
-func buildVocab(docs [][]string, minDF int) (terms []string, vocab map[string]int32, idf []float64, ids [][]int32) {
-	intern := make(map[string]int32)
-	var names []string
-	var df []int
-	var lastDoc []int
-	ids = make([][]int32, len(docs))
+// corpus is a set of tickets with their terms interned as integers, so that training and
+// cross-validation folds count with arrays instead of string maps.
+type corpus struct {
+	names []string  // term of each id
+	docs  [][]int32 // term ids of each ticket
+}
+
+func intern(docs [][]string) corpus {
+	ids := make(map[string]int32)
+	c := corpus{docs: make([][]int32, len(docs))}
 	for d, doc := range docs {
 		row := make([]int32, len(doc))
 		for k, t := range doc {
-			id, ok := intern[t]
+			id, ok := ids[t]
 			if !ok {
-				id = int32(len(names))
-				intern[t] = id
-				names = append(names, t)
-				df = append(df, 0)
-				lastDoc = append(lastDoc, -1)
-			}
-			if lastDoc[id] != d {
-				lastDoc[id] = d
-				df[id]++
+				id = int32(len(c.names))
+				ids[t] = id
+				c.names = append(c.names, t)
 			}
 			row[k] = id
 		}
-		ids[d] = row
+		c.docs[d] = row
 	}
-	for id, n := range df {
-		if n >= minDF {
-			terms = append(terms, names[id])
-		}
+	return c
+}
+
+// subset is the corpus of the tickets idx, sharing the term names.
+func (c corpus) subset(idx []int) corpus {
+	s := corpus{names: c.names, docs: make([][]int32, len(idx))}
+	for k, i := range idx {
+		s.docs[k] = c.docs[i]
 	}
-	sort.Strings(terms)
-	vocab = make(map[string]int32, len(terms))
-	idf = make([]float64, len(terms))
-	remap := make([]int32, len(names))
-	for i := range remap {
-		remap[i] = -1
+	return s
+}
+
+// vocabulary maps corpus term ids to model vocabulary ids.
+type vocabulary struct {
+	terms []string  // sorted; a model term's index is its id
+	idf   []float64 // smoothed inverse document frequency of each term
+	remap []int32   // corpus id → vocabulary id, -1 when dropped
+}
+
+// buildVocab keeps terms occurring in at least minDF tickets and computes their smoothed
+// inverse document frequency. Terms are sorted so that indices, and hence the saved
+// model, are deterministic.
+func buildVocab(c corpus, minDF int) vocabulary {
+	df := make([]int, len(c.names))
+	last := make([]int, len(c.names))
+	for i := range last {
+		last[i] = -1
 	}
-	n := float64(len(docs))
-	for i, t := range terms {
-		vocab[t] = int32(i)
-		old := intern[t]
-		remap[old] = int32(i)
-		idf[i] = math.Log((1+n)/(1+float64(df[old]))) + 1
-	}
-	for d, row := range ids {
-		kept := row[:0]
-		for _, id := range row {
-			if r := remap[id]; r >= 0 {
-				kept = append(kept, r)
+	for d, doc := range c.docs {
+		for _, id := range doc {
+			if last[id] != d {
+				last[id] = d
+				df[id]++
 			}
 		}
-		ids[d] = kept
 	}
-	return terms, vocab, idf, ids
+	var kept []int32
+	for id, n := range df {
+		if n >= minDF {
+			kept = append(kept, int32(id))
+		}
+	}
+	sort.Slice(kept, func(i, j int) bool { return c.names[kept[i]] < c.names[kept[j]] })
+	v := vocabulary{terms: make([]string, len(kept)), idf: make([]float64, len(kept)), remap: make([]int32, len(c.names))}
+	for i := range v.remap {
+		v.remap[i] = -1
+	}
+	n := float64(len(c.docs))
+	for i, id := range kept {
+		v.terms[i] = c.names[id]
+		v.remap[id] = int32(i)
+		v.idf[i] = math.Log((1+n)/(1+float64(df[id]))) + 1
+	}
+	return v
+}
+
+// vector weights one corpus ticket by the vocabulary.
+func (v vocabulary) vector(doc []int32) vector {
+	ids := make([]int32, 0, len(doc))
+	for _, id := range doc {
+		if r := v.remap[id]; r >= 0 {
+			ids = append(ids, r)
+		}
+	}
+	return vectorizeIDs(ids, v.idf)
 }

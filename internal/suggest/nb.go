@@ -21,7 +21,11 @@ type Posting struct {
 }
 
 // trainNB fits the classifier; y[i] is the label index of vecs[i], or -1 to skip it.
-func trainNB(vecs []vector, y []int, labels []string, nTerms int, alpha float64) *NaiveBayes {
+// With complement set it fits complement naive Bayes (Rennie et al. 2003): each class is
+// scored by how unlike the other classes the text is, which is steadier when classes have
+// very different sizes. Both share the sparse form score_c = L1(x)·Base[c] + Σ x_f·Delta_fc
+// (+ prior), with Delta = 0 for unseen (term, class) pairs.
+func trainNB(vecs []vector, y []int, labels []string, nTerms int, alpha float64, complement bool) *NaiveBayes {
 	m := &NaiveBayes{
 		Labels:   labels,
 		Prior:    make([]float64, len(labels)),
@@ -36,6 +40,22 @@ func trainNB(vecs []vector, y []int, labels []string, nTerms int, alpha float64)
 			total++
 		}
 	}
+	// termTotal[f] and grand are the weights of every term over all classes (complement).
+	var termTotal []float64
+	var grand float64
+	if complement {
+		termTotal = make([]float64, nTerms)
+		for _, docs := range byClass {
+			for _, i := range docs {
+				v := vecs[i]
+				for k, f := range v.idx {
+					termTotal[f] += v.val[k]
+					grand += v.val[k]
+				}
+			}
+		}
+	}
+	v := float64(nTerms)
 	acc := make([]float64, nTerms)
 	var touched []int32
 	for c, docs := range byClass {
@@ -53,10 +73,21 @@ func trainNB(vecs []vector, y []int, labels []string, nTerms int, alpha float64)
 				sum += v.val[k]
 			}
 		}
-		m.Base[c] = math.Log(alpha / (sum + alpha*float64(nTerms)))
+		if complement {
+			// -log θ̃_fc = log(N~c + αV) - log(n~fc + α); the class-independent part
+			// -log(total_f + α) is dropped, leaving a correction only where c saw f.
+			m.Base[c] = math.Log(grand - sum + alpha*v)
+		} else {
+			m.Base[c] = math.Log(alpha / (sum + alpha*v))
+		}
 		for _, f := range touched {
 			if acc[f] > 0 {
-				d := math.Log((acc[f] + alpha) / alpha)
+				var d float64
+				if complement {
+					d = math.Log((termTotal[f] + alpha) / (termTotal[f] - acc[f] + alpha))
+				} else {
+					d = math.Log((acc[f] + alpha) / alpha)
+				}
 				m.Postings[f] = append(m.Postings[f], Posting{Class: int32(c), Delta: float32(d)})
 			}
 			acc[f] = 0

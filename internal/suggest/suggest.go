@@ -3,9 +3,9 @@
 // confidence, explicit rules (category × region → department) override the department
 // when they match, and below a confidence threshold it abstains instead of guessing.
 //
-// The classifier is multinomial naive Bayes over TF-IDF weighted word unigrams and bigrams,
-// with softmax temperatures fitted by cross-validation on the training set so that
-// confidences behave like probabilities. It is pure Go and deterministic: the same tickets
+// The classifier is naive Bayes (complement by default, multinomial as an option) over
+// TF-IDF weighted words (optionally word bigrams), with softmax temperatures fitted by
+// cross-validation on the training set so that confidences behave like probabilities. It is pure Go and deterministic: the same tickets
 // and options give the same model, byte for byte.
 package suggest
 
@@ -53,6 +53,7 @@ type Options struct {
 	SubjectWeight    int     // times the subject's terms are counted
 	MinDF            int     // drop terms seen in fewer training tickets
 	Prior            bool    // include the class prior (favours frequent categories)
+	Complement       bool    // complement naive Bayes instead of multinomial
 	CalibrationFolds int     // k-fold CV on the training set to fit confidence; 0 disables
 	Seed             uint64  // for the calibration folds
 }
@@ -60,7 +61,7 @@ type Options struct {
 // DefaultOptions are the settings chosen by cross-validation on the training part of the
 // reference data (see TestHeldOutMacroF1), never on its held-out part.
 func DefaultOptions() Options {
-	return Options{Alpha: 0.1, Bigrams: false, SubjectWeight: 2, MinDF: 2, Prior: false, CalibrationFolds: 3, Seed: 1}
+	return Options{Alpha: 0.3, Bigrams: false, SubjectWeight: 1, MinDF: 2, Prior: false, Complement: true, CalibrationFolds: 3, Seed: 1}
 }
 
 // Model is a trained dispatch model. Its fields are exported for encoding only.
@@ -101,18 +102,24 @@ func Train(seg *textseg.Segmenter, examples []Example, opt Options) (*Model, err
 		return nil, ErrNoExamples
 	}
 	docs := termsAll(tokenizeAll(seg, ex), opt)
-	return trainDocs(ex, docs, opt), nil
+	return trainCorpus(ex, intern(docs), opt), nil
 }
 
-// trainDocs trains on already segmented tickets (cross-validation segments once).
-func trainDocs(ex []Example, docs [][]string, opt Options) *Model {
+// trainCorpus trains on already segmented and interned tickets (cross-validation does
+// both once for all folds).
+func trainCorpus(ex []Example, c corpus, opt Options) *Model {
+	m, _ := trainCorpusVocab(ex, c, opt)
+	return m
+}
+
+// trainCorpusVocab also returns the vocabulary, to vectorize other tickets of the corpus.
+func trainCorpusVocab(ex []Example, c corpus, opt Options) (*Model, vocabulary) {
 	m := &Model{Version: modelVersion, Options: opt, TrainedOn: len(ex)}
-	var ids [][]int32
-	m.Terms, m.vocab, m.IDF, ids = buildVocab(docs, max(opt.MinDF, 1))
-	m.once.Do(func() {})
-	vecs := make([]vector, len(docs))
-	for i, d := range ids {
-		vecs[i] = vectorizeIDs(d, m.IDF)
+	voc := buildVocab(c, max(opt.MinDF, 1))
+	m.Terms, m.IDF = voc.terms, voc.idf
+	vecs := make([]vector, len(c.docs))
+	for i, d := range c.docs {
+		vecs[i] = voc.vector(d)
 	}
 
 	catIdx, cats := labelIndex(ex, func(e Example) string { return e.CategoryID })
@@ -137,12 +144,12 @@ func trainDocs(ex []Example, docs [][]string, opt Options) *Model {
 			c.IDPath = []string{c.ID}
 		}
 	}
-	m.Category = trainNB(vecs, catIdx, cats, len(m.Terms), opt.Alpha)
+	m.Category = trainNB(vecs, catIdx, cats, len(m.Terms), opt.Alpha, opt.Complement)
 	m.CatTemp = 1
 
 	deptIdx, depts := labelIndex(ex, func(e Example) string { return e.DepartmentID })
 	if len(depts) > 0 {
-		m.Department = trainNB(vecs, deptIdx, depts, len(m.Terms), opt.Alpha)
+		m.Department = trainNB(vecs, deptIdx, depts, len(m.Terms), opt.Alpha, opt.Complement)
 		m.DeptTemp = 1
 		m.CatDept = make([][]Posting, len(cats))
 		counts := map[[2]int]int{}
@@ -166,7 +173,7 @@ func trainDocs(ex []Example, docs [][]string, opt Options) *Model {
 	if opt.CalibrationFolds >= 2 && len(ex) >= 2*opt.CalibrationFolds {
 		m.CatTemp, m.DeptTemp = calibrate(ex, vecs, catIdx, deptIdx, cats, depts, len(m.Terms), opt)
 	}
-	return m
+	return m, voc
 }
 
 // labelIndex maps each example's label to a dense index (sorted labels; -1 for empty).
@@ -224,10 +231,10 @@ func calibrate(ex []Example, vecs []vector, catIdx, deptIdx []int, cats, depts [
 			}
 			return masked
 		}
-		catNB := trainNB(vecs, mask(catIdx), cats, nTerms, opt.Alpha)
+		catNB := trainNB(vecs, mask(catIdx), cats, nTerms, opt.Alpha, opt.Complement)
 		var deptNB *NaiveBayes
 		if len(depts) > 0 {
-			deptNB = trainNB(vecs, mask(deptIdx), depts, nTerms, opt.Alpha)
+			deptNB = trainNB(vecs, mask(deptIdx), depts, nTerms, opt.Alpha, opt.Complement)
 		}
 		for i := 0; i < len(ex); i += step {
 			if fold[i] != f {
