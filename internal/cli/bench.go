@@ -1,5 +1,180 @@
 package cli
 
-import "context"
+import (
+	"context"
+	"fmt"
+	"time"
 
-func runBench(ctx context.Context, e *env, args []string) error { return usagef("not yet") }
+	"github.com/hotline-dev/hotline/internal/loadtest"
+	"github.com/hotline-dev/hotline/internal/ticket"
+)
+
+const benchHelp = `Usage: hotline bench <subcommand> [flags]
+
+Subcommands:
+  seed        fill a database with a year of realistic tickets, fast
+  http        create tickets over HTTP from many clients: throughput and latency
+  list        time typical list/filter queries: latency p50/p95
+  rawinsert   the database's own insert rate (one row per transaction, many clients)
+
+'make bench' runs them all on SQLite and PostgreSQL. Run 'hotline bench <subcommand> --help'
+for its flags.
+`
+
+func runBench(ctx context.Context, e *env, args []string) error {
+	return sub(ctx, e, "bench", args, map[string]func(context.Context, *env, []string) error{
+		"seed": runBenchSeed, "http": runBenchHTTP, "list": runBenchList, "rawinsert": runBenchRaw,
+	}, benchHelp)
+}
+
+func runBenchSeed(ctx context.Context, e *env, args []string) error {
+	fs := e.flagSet("bench seed", "bench seed --tickets N [flags]", `
+Fill the database (migrating it first) with N tickets spread over the past year, with their
+events and callers: states, channels, request types, categories, departments and regions in
+realistic proportions. Rows are written many per statement, --batch per transaction. An
+empty database first receives the demo organisation.`)
+	var d dbFlags
+	d.register(fs)
+	n := fs.Int("tickets", 100000, "number of tickets")
+	batch := fs.Int("batch", 5000, "tickets per transaction")
+	seed := fs.Uint64("seed", 1, "random seed (same seed and count, same tickets)")
+	if err := e.parse(fs, args); err != nil {
+		return err
+	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
+	if *n <= 0 || *batch <= 0 {
+		return usagef("--tickets and --batch must be positive")
+	}
+	st, err := d.open(ctx, true)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	res, err := loadtest.Seed(ctx, st, loadtest.SeedOptions{Tickets: *n, Batch: *batch, Seed: *seed, Progress: e.stderr})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "seed (%s): %d tickets, %d events, %d citizens in %.1fs: %.0f tickets/s\n",
+		st.Driver(), res.Tickets, res.Events, res.Citizens, res.Elapsed.Seconds(), res.PerSecond)
+	var parts []string
+	for _, s := range ticket.States {
+		parts = append(parts, fmt.Sprintf("%s %d", s, res.States[s]))
+	}
+	fmt.Fprintf(e.stdout, "  by state: %v\n", parts)
+	return nil
+}
+
+func runBenchHTTP(ctx context.Context, e *env, args []string) error {
+	fs := e.flagSet("bench http", "bench http --url URL --token T [--clients 32] [--duration 20s]", `
+Create tickets over HTTP (POST /api/v1/tickets) from --clients concurrent clients for
+--duration and print the throughput and the latency percentiles. The token is an API key
+with a role that may register tickets (hotline apikey create --name bench --role agent).`)
+	url := fs.String("url", "http://127.0.0.1:8080", "base URL of a running hotline serve")
+	token := fs.String("token", "", "API key (bearer token)")
+	clients := fs.Int("clients", 32, "concurrent clients")
+	duration := fs.Duration("duration", 20*time.Second, "how long to run")
+	if err := e.parse(fs, args); err != nil {
+		return err
+	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
+	if *token == "" {
+		return usagef("--token is required")
+	}
+	if *clients <= 0 || *duration <= 0 {
+		return usagef("--clients and --duration must be positive")
+	}
+	res, err := loadtest.CreateOverHTTP(ctx, loadtest.HTTPOptions{URL: *url, Token: *token, Clients: *clients, Duration: *duration})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "http create: %d clients, %d tickets in %.1fs: %.0f tickets/s; latency p50 %s p95 %s p99 %s; %d errors\n",
+		*clients, res.OK, res.Elapsed.Seconds(), res.PerSecond(), ms(res.P50), ms(res.P95), ms(res.P99), res.Errors)
+	if res.Errors > 0 {
+		fmt.Fprintf(e.stdout, "  first error: %s\n", res.FirstError)
+	}
+	if res.OK == 0 {
+		return fmt.Errorf("no ticket was created")
+	}
+	return nil
+}
+
+func runBenchList(ctx context.Context, e *env, args []string) error {
+	fs := e.flagSet("bench list", "bench list (--url URL --token T | --db DSN) [--rounds 30]", `
+Time typical ticket list queries (the newest page, by state, by department, by category,
+by region, overdue, a date range, a phone number, a word in the text, the second page)
+and print p50 and p95 for each. With --url the queries go through the API, as the web app
+sends them; without, straight to the database with --db.`)
+	var d dbFlags
+	d.register(fs)
+	url := fs.String("url", "", "base URL of a running hotline serve (empty: query the database directly)")
+	token := fs.String("token", "", "API key (bearer token), with --url")
+	rounds := fs.Int("rounds", 30, "times each query runs")
+	if err := e.parse(fs, args); err != nil {
+		return err
+	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
+	if *url != "" && *token == "" {
+		return usagef("--token is required with --url")
+	}
+	if *rounds <= 0 {
+		return usagef("--rounds must be positive")
+	}
+	st, err := d.open(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	results, err := loadtest.List(ctx, st, loadtest.ListOptions{URL: *url, Token: *token, Rounds: *rounds})
+	if err != nil {
+		return err
+	}
+	via := "database"
+	if *url != "" {
+		via = "HTTP API"
+	}
+	n, _ := st.CountTickets(ctx)
+	fmt.Fprintf(e.stdout, "list latency via %s (%s, %d tickets, %d rounds):\n", via, st.Driver(), n, *rounds)
+	worst := time.Duration(0)
+	for _, r := range results {
+		fmt.Fprintf(e.stdout, "  %-22s p50 %8s  p95 %8s  (%d rows)\n", r.Name, ms(r.P50), ms(r.P95), r.Rows)
+		worst = max(worst, r.P95)
+	}
+	fmt.Fprintf(e.stdout, "  worst p95: %s\n", ms(worst))
+	return nil
+}
+
+func runBenchRaw(ctx context.Context, e *env, args []string) error {
+	fs := e.flagSet("bench rawinsert", "bench rawinsert --db DSN [--clients 32] [--duration 10s]", `
+Measure the database's own insert rate, the reference for ticket creation: plain INSERTs
+of a ticket-sized row into a scratch table (bench_raw, dropped afterwards), one row per
+transaction, from --clients goroutines. SQLite is opened as the store opens it (WAL,
+synchronous=NORMAL, one writer connection); PostgreSQL with a pool of --clients connections.`)
+	var d dbFlags
+	d.register(fs)
+	clients := fs.Int("clients", 32, "concurrent writers")
+	duration := fs.Duration("duration", 10*time.Second, "how long to run")
+	if err := e.parse(fs, args); err != nil {
+		return err
+	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
+	if *clients <= 0 || *duration <= 0 {
+		return usagef("--clients and --duration must be positive")
+	}
+	res, err := loadtest.RawInsert(ctx, d.dsn(), *clients, *duration)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "raw insert (%s): %d clients, %d rows in %.1fs: %.0f rows/s; latency p50 %s p99 %s\n",
+		res.Driver, *clients, res.OK, res.Elapsed.Seconds(), res.PerSecond(), ms(res.P50), ms(res.P99))
+	return nil
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.1fms", float64(d.Microseconds())/1000) }

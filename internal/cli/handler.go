@@ -2,18 +2,12 @@ package cli
 
 import (
 	"net/http"
+
+	"github.com/hotline-dev/hotline/internal/httpapi"
 )
 
-// handler is a stand-in until internal/httpapi lands: /healthz only.
+// handler builds the server's HTTP side: API, Open311, health, metrics (and the web app
+// once it is embedded).
 func handler(d serverDeps) http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		if !d.ready() || d.st.Ping(r.Context()) != nil {
-			http.Error(w, `{"status":"starting"}`, http.StatusServiceUnavailable)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		w.Write([]byte(`{"status":"ok"}`))
-	})
-	return mux
+	return httpapi.New(httpapi.Deps{Service: d.svc, Accounts: d.accounts, Store: d.st, Log: d.log, Ready: d.ready})
 }

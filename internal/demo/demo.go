@@ -114,8 +114,25 @@ func (l *loader) addUser(ctx context.Context, u User) error {
 		}
 		su.DepartmentID = d.ID
 	}
-	if err := l.accounts.CreateUser(ctx, "demo", su, u.Password); err != nil {
+	if u.Password == HandlerPassword && l.handlerHash != "" {
+		// The extra handlers share one password: hashing it again for each (argon2id, on
+		// purpose slow) would be most of the demo's load time, so they share its hash too.
+		su.PasswordHash = l.handlerHash
+		err := l.st.InTx(ctx, func(tx *store.Tx) error {
+			if err := tx.SaveUser(ctx, su); err != nil {
+				return err
+			}
+			return tx.Audit(ctx, store.AuditEntry{Actor: "demo", Action: "user.create", ObjectType: "user",
+				ObjectID: su.Username, Detail: "role " + su.Role})
+		})
+		if err != nil {
+			return fmt.Errorf("demo user %s: %w", u.Username, err)
+		}
+	} else if err := l.accounts.CreateUser(ctx, "demo", su, u.Password); err != nil {
 		return fmt.Errorf("demo user %s: %w", u.Username, err)
+	}
+	if u.Password == HandlerPassword {
+		l.handlerHash = su.PasswordHash
 	}
 	p, err := l.svc.PrincipalFor(ctx, su.ID, su.Username, su.Role, su.DepartmentID, false)
 	if err != nil {

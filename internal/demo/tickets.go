@@ -22,19 +22,20 @@ import (
 const Seed = 12345
 
 type loader struct {
-	st         *store.Store
-	accounts   *account.Accounts
-	svc        *workorder.Service
-	org        *Org
-	principals map[string]access.Principal // by username
-	rnd        *rand.Rand
-	clock      time.Time
-	now        time.Time
-	leaves     []string         // category paths of three levels, sorted
-	openMain   []*ticket.Ticket // open tickets a duplicate may be merged into
-	count      int
-	events     int
-	states     map[ticket.State]int
+	st          *store.Store
+	accounts    *account.Accounts
+	svc         *workorder.Service
+	org         *Org
+	principals  map[string]access.Principal // by username
+	handlerHash string                      // the password hash of handler12345, shared by the extra handlers
+	rnd         *rand.Rand
+	clock       time.Time
+	now         time.Time
+	leaves      []string         // category paths of three levels, sorted
+	openMain    []*ticket.Ticket // open tickets a duplicate may be merged into
+	count       int
+	events      int
+	states      map[ticket.State]int
 }
 
 // script is the path a demo ticket takes; each ends in the state its name says.

@@ -1,0 +1,156 @@
+package loadtest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	mrand "math/rand/v2"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hotline-dev/hotline/internal/demo"
+)
+
+// Result is a run of many timed operations.
+type Result struct {
+	OK, Errors    int
+	FirstError    string
+	Elapsed       time.Duration
+	P50, P95, P99 time.Duration
+	Driver        string
+}
+
+// PerSecond is the rate of successful operations.
+func (r *Result) PerSecond() float64 {
+	if r.Elapsed <= 0 {
+		return 0
+	}
+	return float64(r.OK) / r.Elapsed.Seconds()
+}
+
+// percentiles fills P50/P95/P99 from the latencies (sorted in place).
+func (r *Result) percentiles(lat []time.Duration) {
+	r.P50, r.P95, r.P99 = pct(lat, 50), pct(lat, 95), pct(lat, 99)
+}
+
+func pct(lat []time.Duration, p int) time.Duration {
+	if len(lat) == 0 {
+		return 0
+	}
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	i := (len(lat)*p + 99) / 100
+	return lat[min(max(i-1, 0), len(lat)-1)]
+}
+
+// HTTPOptions tune CreateOverHTTP.
+type HTTPOptions struct {
+	URL      string
+	Token    string
+	Clients  int
+	Duration time.Duration
+}
+
+// CreateOverHTTP registers tickets through POST /api/v1/tickets from opt.Clients clients at
+// once for opt.Duration, each sending its next request as soon as the last is answered.
+func CreateOverHTTP(ctx context.Context, opt HTTPOptions) (*Result, error) {
+	base := strings.TrimRight(opt.URL, "/")
+	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
+		MaxIdleConns: opt.Clients * 2, MaxIdleConnsPerHost: opt.Clients * 2, IdleConnTimeout: time.Minute}}
+	// One request first: a wrong URL or token fails at once with a clear message.
+	body, _ := json.Marshal(ticketBody(mrand.New(mrand.NewPCG(0, 0))))
+	if _, err := post(ctx, client, base, opt.Token, body); err != nil {
+		return nil, err
+	}
+	var mu sync.Mutex
+	res := &Result{}
+	var lat []time.Duration
+	deadline := time.Now().Add(opt.Duration)
+	start := time.Now()
+	var wg sync.WaitGroup
+	for c := 0; c < opt.Clients; c++ {
+		wg.Add(1)
+		go func(c int) {
+			defer wg.Done()
+			r := mrand.New(mrand.NewPCG(uint64(c), 11))
+			var mine []time.Duration
+			ok, bad, first := 0, 0, ""
+			for time.Now().Before(deadline) && ctx.Err() == nil {
+				body, _ := json.Marshal(ticketBody(r))
+				t0 := time.Now()
+				_, err := post(ctx, client, base, opt.Token, body)
+				if err != nil {
+					bad++
+					if first == "" {
+						first = err.Error()
+					}
+					continue
+				}
+				mine = append(mine, time.Since(t0))
+				ok++
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			lat = append(lat, mine...)
+			res.OK += ok
+			res.Errors += bad
+			if res.FirstError == "" {
+				res.FirstError = first
+			}
+		}(c)
+	}
+	wg.Wait()
+	res.Elapsed = time.Since(start)
+	res.percentiles(lat)
+	return res, ctx.Err()
+}
+
+var streets = []string{"人民路", "解放路", "五一大道", "芙蓉路", "韶山路", "劳动路", "八一路", "湘江大道"}
+
+// ticketBody is a registration as an agent's form sends it: a real message, a caller, a
+// point in the city (the server finds the region).
+func ticketBody(r *mrand.Rand) map[string]any {
+	msgs := demo.Messages()
+	m := msgs[r.IntN(len(msgs))]
+	return map[string]any{
+		"channel":      "phone",
+		"request_type": []string{"consult", "complaint", "help", "report", "suggestion"}[r.IntN(5)],
+		"subject":      truncate(m.Subject, 200),
+		"description":  truncate(m.Text, 300),
+		"phone":        fmt.Sprintf("171%08d", r.IntN(100000000)),
+		"citizen_name": "压测市民",
+		"address":      fmt.Sprintf("A市%s%d号", streets[r.IntN(len(streets))], 1+r.IntN(300)),
+		"lat":          28.10 + r.Float64()*0.24,
+		"lng":          112.80 + r.Float64()*0.30,
+	}
+}
+
+func post(ctx context.Context, c *http.Client, base, token string, body []byte) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/api/v1/tickets", bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	return do(c, req, http.StatusCreated)
+}
+
+func do(c *http.Client, req *http.Request, want int) ([]byte, error) {
+	resp, err := c.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != want {
+		return nil, fmt.Errorf("%s %s: %s: %s", req.Method, req.URL.Path, resp.Status, truncate(strings.TrimSpace(string(b)), 200))
+	}
+	return b, nil
+}
