@@ -154,7 +154,7 @@ func runBenchRaw(ctx context.Context, e *env, args []string) error {
 Measure the database's own insert rate, the reference for ticket creation: plain INSERTs
 of a ticket-sized row into a scratch table (bench_raw, dropped afterwards), one row per
 transaction, from --clients goroutines. SQLite is opened as the store opens it (WAL,
-synchronous=NORMAL, one writer connection); PostgreSQL with a pool of --clients connections.`)
+synchronous=FULL, one writer connection); PostgreSQL with a pool of --clients connections.`)
 	var d dbFlags
 	d.register(fs)
 	clients := fs.Int("clients", 32, "concurrent writers")

@@ -57,6 +57,7 @@ func commands() []command {
 		{"apikey", "create and list API keys (apikey create | apikey list)", runAPIKey},
 		{"import", "import historical tickets from CSV (import tickets --csv FILE)", runImport},
 		{"bench", "benchmarks: seed | http | list | rawinsert", runBench},
+		{"calendar", "working-time calendar: add, between, import, days", runCalendar},
 		{"version", "print the version", runVersion},
 	}
 }

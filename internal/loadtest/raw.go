@@ -17,7 +17,7 @@ import (
 // RawInsert measures what the database itself sustains, the reference the ticket creation
 // rate is compared with: clients goroutines each INSERT one ticket-sized row per
 // transaction into a scratch table for d, which is dropped afterwards. SQLite is opened the
-// way the store opens it (WAL, synchronous=NORMAL, busy timeout, one writer connection, as
+// way the store opens it (WAL, synchronous=FULL, busy timeout, one writer connection, as
 // SQLite allows one writer at a time); PostgreSQL gets a pool of clients connections.
 func RawInsert(ctx context.Context, dsn string, clients int, d time.Duration) (*Result, error) {
 	var db *sql.DB
@@ -35,7 +35,7 @@ func RawInsert(ctx context.Context, dsn string, clients int, d time.Duration) (*
 			return nil, err
 		}
 		db, err = sql.Open("sqlite", "file:"+dsn+"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)"+
-			"&_pragma=synchronous(NORMAL)&_txlock=immediate")
+			"&_pragma=synchronous(FULL)&_txlock=immediate")
 		if err == nil {
 			db.SetMaxOpenConns(1)
 		}

@@ -123,9 +123,15 @@ func (tx *Tx) BulkInsertCitizens(ctx context.Context, cs []*citizen.Citizen) err
 	return tx.bulkInsert(ctx, "citizens", citizenColumns, 12, rows)
 }
 
-// DailySeqs returns the last ticket number taken on each local day ("20261121" → 17).
+// DailySeqs returns the last ticket number taken on each local day ("20261121" → 17):
+// SQLite keeps them in ticket_daily_seq, PostgreSQL in one sequence per day.
 func (tx *Tx) DailySeqs(ctx context.Context) (map[string]int, error) {
-	rows, err := tx.tx.QueryContext(ctx, `SELECT day, n FROM ticket_daily_seq`)
+	q := `SELECT day, n FROM ticket_daily_seq`
+	if tx.s.dialect.name == "postgres" {
+		q = `SELECT substr(sequencename, 12), COALESCE(last_value, 0) FROM pg_sequences
+			WHERE schemaname = current_schema() AND sequencename LIKE 'ticket\_seq\_%'`
+	}
+	rows, err := tx.tx.QueryContext(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -144,8 +150,17 @@ func (tx *Tx) DailySeqs(ctx context.Context) (map[string]int, error) {
 
 // RaiseDailySeq makes sure the next number taken on day comes after n.
 func (tx *Tx) RaiseDailySeq(ctx context.Context, day string, n int) error {
-	_, err := tx.tx.ExecContext(ctx, `INSERT INTO ticket_daily_seq (day, n) VALUES ($1, $2)
-		ON CONFLICT (day) DO UPDATE SET n = CASE WHEN ticket_daily_seq.n < $2 THEN $2 ELSE ticket_daily_seq.n END`, day, n)
+	var err error
+	if tx.s.dialect.name == "postgres" {
+		if err = tx.s.ensureDaySequence(ctx, day); err == nil {
+			seq := "ticket_seq_" + day
+			_, err = tx.tx.ExecContext(ctx, `SELECT setval('`+seq+`', GREATEST($1::bigint,
+				COALESCE((SELECT last_value FROM pg_sequences WHERE schemaname = current_schema() AND sequencename = '`+seq+`'), 0)))`, n)
+		}
+	} else {
+		_, err = tx.tx.ExecContext(ctx, `INSERT INTO ticket_daily_seq (day, n) VALUES ($1, $2)
+			ON CONFLICT (day) DO UPDATE SET n = CASE WHEN ticket_daily_seq.n < $2 THEN $2 ELSE ticket_daily_seq.n END`, day, n)
+	}
 	if err != nil {
 		return fmt.Errorf("store: daily sequence: %w", err)
 	}

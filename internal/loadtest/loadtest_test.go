@@ -1,0 +1,121 @@
+package loadtest
+
+import (
+	"context"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/hotline-dev/hotline/internal/access"
+	"github.com/hotline-dev/hotline/internal/account"
+	"github.com/hotline-dev/hotline/internal/httpapi"
+	"github.com/hotline-dev/hotline/internal/store"
+	"github.com/hotline-dev/hotline/internal/store/storetest"
+	"github.com/hotline-dev/hotline/internal/ticket"
+	"github.com/hotline-dev/hotline/internal/workorder"
+)
+
+func TestSeed(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			ctx := context.Background()
+			st := b.Open(t)
+			res, err := Seed(ctx, st, SeedOptions{Tickets: 3000, Batch: 700, Seed: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n, _ := st.CountTickets(ctx); n != 3000 || res.Tickets != 3000 {
+				t.Fatalf("count %d, result %d", n, res.Tickets)
+			}
+			if res.States[ticket.Closed] < 2000 || res.States[ticket.Processing] == 0 || res.Citizens == 0 {
+				t.Errorf("states %v, citizens %d", res.States, res.Citizens)
+			}
+			page, err := st.ListTickets(ctx, store.TicketFilter{Limit: 5})
+			if err != nil || len(page.Tickets) != 5 {
+				t.Fatalf("list: %v", err)
+			}
+			evs, err := st.TicketEvents(ctx, page.Tickets[0].ID)
+			if err != nil || len(evs) == 0 || evs[0].Action != ticket.ActRegister {
+				t.Errorf("events %v %v", evs, err)
+			}
+			// A second seed adds to the first, and a ticket registered afterwards gets a fresh
+			// number of its day: the seeded numbers moved the day's counter on.
+			if _, err := Seed(ctx, st, SeedOptions{Tickets: 500, Seed: 2}); err != nil {
+				t.Fatal(err)
+			}
+			svc := workorder.New(st, t.TempDir(), nil)
+			newest, _ := st.ListTickets(ctx, store.TicketFilter{Limit: 1})
+			svc.Now = func() time.Time { return newest.Tickets[0].CreatedAt }
+			p := access.Principal{UserID: "u", Username: "agent", Role: access.Agent}
+			tk, err := svc.Register(ctx, p, &ticket.Ticket{Subject: "路灯不亮", Phone: "13800001111"}, "")
+			if err != nil {
+				t.Fatalf("register after seeding: %v", err)
+			}
+			if tk.Number <= newest.Tickets[0].Number {
+				t.Errorf("new number %s not after the seeded %s", tk.Number, newest.Tickets[0].Number)
+			}
+		})
+	}
+}
+
+func TestHTTPAndListAndRaw(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.SQLite(t)
+	if _, err := Seed(ctx, st, SeedOptions{Tickets: 1000, Seed: 3}); err != nil {
+		t.Fatal(err)
+	}
+	acc := account.New(st, nil)
+	secret, _, err := acc.CreateAPIKey(ctx, "test", "bench", "agent", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(httpapi.New(httpapi.Deps{Service: workorder.New(st, t.TempDir(), nil), Accounts: acc, Store: st}))
+	defer srv.Close()
+
+	res, err := CreateOverHTTP(ctx, HTTPOptions{URL: srv.URL, Token: secret, Clients: 4, Duration: 500 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.OK == 0 || res.Errors != 0 || res.P50 <= 0 || res.P99 < res.P50 {
+		t.Errorf("http: %+v", res)
+	}
+	if _, err := CreateOverHTTP(ctx, HTTPOptions{URL: srv.URL, Token: "wrong", Clients: 1, Duration: time.Second}); err == nil {
+		t.Error("a wrong token was not reported")
+	}
+
+	for _, url := range []string{"", srv.URL} {
+		results, err := List(ctx, st, ListOptions{URL: url, Token: secret, Rounds: 2})
+		if err != nil {
+			t.Fatalf("list via %q: %v", url, err)
+		}
+		for _, r := range results {
+			if r.P95 <= 0 {
+				t.Errorf("%s: %+v", r.Name, r)
+			}
+			if r.Name == "newest" && r.Rows != 50 {
+				t.Errorf("newest page has %d rows", r.Rows)
+			}
+		}
+	}
+
+	raw, err := RawInsert(ctx, t.TempDir()+"/raw.db", 4, 300*time.Millisecond)
+	if err != nil || raw.OK == 0 || raw.Driver != "sqlite" {
+		t.Errorf("raw: %+v %v", raw, err)
+	}
+}
+
+func TestPercentiles(t *testing.T) {
+	var lat []time.Duration
+	for i := 100; i >= 1; i-- {
+		lat = append(lat, time.Duration(i)*time.Millisecond)
+	}
+	if p := pct(lat, 50); p != 50*time.Millisecond {
+		t.Errorf("p50 = %v", p)
+	}
+	if p := pct(lat, 99); p != 99*time.Millisecond {
+		t.Errorf("p99 = %v", p)
+	}
+	if pct(nil, 50) != 0 {
+		t.Error("empty")
+	}
+}
