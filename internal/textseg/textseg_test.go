@@ -82,6 +82,30 @@ func TestQueryTokens(t *testing.T) {
 	}
 }
 
+func TestQuery(t *testing.T) {
+	s := seg(t)
+	for _, tc := range []struct {
+		q       string
+		want    Query
+		fts, pg string
+		ftsAny  string
+	}{
+		{"噪音", Query{{Word: "噪音"}}, `"噪音"`, `'噪音'`, `"噪音"`},
+		{"执法局 噪音", Query{{Word: "执法局", Parts: []string{"执法", "局"}}, {Word: "噪音"}},
+			`("执法局" OR ("执法" AND "局")) AND "噪音"`, `('执法局' | ('执法' & '局')) & '噪音'`,
+			`("执法局" OR ("执法" AND "局")) OR "噪音"`},
+		{"的", Query{}, "", "", ""},
+	} {
+		got := s.Query(tc.q)
+		if len(got) != len(tc.want) || (len(got) > 0 && !reflect.DeepEqual(got, tc.want)) {
+			t.Errorf("Query(%q) = %+v, want %+v", tc.q, got, tc.want)
+		}
+		if got.FTS5() != tc.fts || got.TSQuery() != tc.pg || got.FTS5Any() != tc.ftsAny {
+			t.Errorf("Query(%q): FTS5 %s, TSQuery %s, FTS5Any %s", tc.q, got.FTS5(), got.TSQuery(), got.FTS5Any())
+		}
+	}
+}
+
 func TestAddWords(t *testing.T) {
 	s, err := New() // own instance: the words must not leak into other tests
 	if err != nil {
