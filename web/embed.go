@@ -109,7 +109,7 @@ func (h *handler) gzipped(name string, data []byte) []byte {
 		return v.([]byte)
 	}
 	var b bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&b, gzip.BestCompression)
+	zw, _ := gzip.NewWriterLevel(&b, gzip.DefaultCompression)
 	_, _ = zw.Write(data)
 	_ = zw.Close()
 	out := b.Bytes()

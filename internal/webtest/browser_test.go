@@ -180,6 +180,11 @@ func (e *env) open(path, ready string) time.Duration {
 	e.waitJS("ready "+path, ready)
 	d := time.Since(t0)
 	e.t.Logf("%s interactive in %v", path, d.Round(time.Millisecond))
+	if os.Getenv("HOTLINE_WEB_TIMING") != "" {
+		e.t.Logf("  %s", e.evalString(`performance.getEntriesByType('resource').concat(performance.getEntriesByType('navigation'))
+			.map(r=>[r.name.replace(location.origin,''), Math.round(r.startTime), Math.round(r.duration)])
+			.sort((a,b)=>b[2]-a[2]).slice(0,6).map(x=>x[0]+' @'+x[1]+' '+x[2]+'ms').join(' | ') + ' | now ' + Math.round(performance.now())`))
+	}
 	return d
 }
 
@@ -415,6 +420,11 @@ func TestBrowserLifecycle(t *testing.T) {
 	check(e.open("/tickets", `!!document.querySelector('.el-table__row')`))
 	e.shot("12-ticket-list")
 	if slow > 0 {
-		t.Logf("%d views took over 1 s (shared CPU?)", slow)
+		// Timings on a shared CI machine are noisy, so they fail the test only when asked to.
+		if os.Getenv("HOTLINE_WEB_STRICT_TIMING") != "" {
+			t.Errorf("%d views took over 1 s to become interactive", slow)
+		} else {
+			t.Logf("%d views took over 1 s (shared CPU?); HOTLINE_WEB_STRICT_TIMING=1 makes this an error", slow)
+		}
 	}
 }

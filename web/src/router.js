@@ -29,9 +29,11 @@ const routes = [
 export const router = createRouter({ history: createWebHistory(), routes })
 
 router.beforeEach(async (to) => {
-  await loadMeta().catch(() => {})
-  if (to.meta.public) return true
-  if (!session.loaded || !session.me) await loadMe().catch(() => {})
+  // The pick lists and the session load side by side: one round trip, not two.
+  const meta = loadMeta().catch(() => {})
+  if (to.meta.public) { await meta; return true }
+  const me = !session.loaded || !session.me ? loadMe().catch(() => {}) : null
+  await Promise.all([meta, me])
   if (!session.me) return { path: '/login', query: to.fullPath !== '/' ? { next: to.fullPath } : {} }
   return true
 })
