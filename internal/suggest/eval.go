@@ -157,3 +157,10 @@ func pick(ex []Example, idx []int) []Example {
 	}
 	return out
 }
+
+// Evaluate predicts the top category of each labelled example (ignoring the threshold)
+// and compares it with the label: the figure `hotline suggest train` can print for a
+// held-aside set.
+func (s *Suggester) Evaluate(ex []Example) Metrics {
+	return Evaluate(categoryLabels(ex), s.Predict(ex))
+}

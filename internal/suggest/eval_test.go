@@ -116,7 +116,7 @@ func TestHeldOutMacroF1(t *testing.T) {
 	}
 	sg := &Suggester{Model: m, Seg: s}
 	gold := categoryLabels(test)
-	got := Evaluate(gold, sg.Predict(test))
+	got := sg.Evaluate(test)
 	t.Logf("HELD-OUT: macro-F1 %.3f, accuracy %.3f (n=%d), calibration temperature %.3f", got.MacroF1, got.Accuracy, got.N, m.CatTemp)
 	classes := make([]string, 0, len(got.PerClass))
 	for c := range got.PerClass {
@@ -130,8 +130,10 @@ func TestHeldOutMacroF1(t *testing.T) {
 
 	// Coverage and accuracy of the suggestions that are not abstained.
 	answered, right := 0, 0
+	var confSum float64
 	for _, e := range test {
 		r := sg.Suggest(Input{Subject: e.Subject, Text: e.Text})
+		confSum += r.TopConfidence
 		if !r.Abstained {
 			answered++
 			if r.Suggestions[0].CategoryID == e.CategoryID {
@@ -141,6 +143,7 @@ func TestHeldOutMacroF1(t *testing.T) {
 	}
 	t.Logf("threshold %.2f: answered %d/%d, of which correct %d (%.3f)", DefaultThreshold, answered, len(test), right,
 		float64(right)/float64(max(answered, 1)))
+	t.Logf("calibration: mean top confidence %.3f against accuracy %.3f", confSum/float64(len(test)), got.Accuracy)
 
 	// A majority-class guess scores 1/7 of its own F1; a working model must be far above.
 	majority := make([]string, len(gold))
