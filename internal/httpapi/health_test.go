@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"log/slog"
@@ -9,7 +10,9 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/hotline-dev/hotline/internal/account"
 	"github.com/hotline-dev/hotline/internal/store"
+	"github.com/hotline-dev/hotline/internal/workorder"
 )
 
 func TestHealthz(t *testing.T) {
@@ -37,4 +40,32 @@ func TestHealthz(t *testing.T) {
 	check(http.StatusOK, "ok")
 	st.Close()
 	check(http.StatusServiceUnavailable, "unavailable")
+}
+
+// TestServerFault checks a real fault is a 500 with a generic message, and the cause goes to
+// the log only.
+func TestServerFault(t *testing.T) {
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "f.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var logs bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&logs, nil))
+	h := New(Deps{Store: st, Log: log, Service: workorder.New(st, t.TempDir(), log), Accounts: account.New(st, log)})
+	st.Close() // the database goes away under the server
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest("GET", "/api/v1/departments", nil)
+	req.Header.Set("Authorization", "Bearer hls_whatever")
+	h.ServeHTTP(rec, req)
+	var body errorBody
+	if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil || rec.Code != http.StatusInternalServerError ||
+		body.Error != "internal error; it has been logged" {
+		t.Errorf("answer %d %s", rec.Code, rec.Body)
+	}
+	if !bytes.Contains(logs.Bytes(), []byte("request failed")) || !bytes.Contains(logs.Bytes(), []byte("closed")) {
+		t.Errorf("the cause is not logged: %s", logs.String())
+	}
 }
