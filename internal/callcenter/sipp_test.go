@@ -36,7 +36,7 @@ func requireSipp(t *testing.T) {
 	}
 }
 
-var nextPort atomic.Int32
+var nextPort, rigs atomic.Int32
 
 func init() { nextPort.Store(int32(46000 + 100*(os.Getpid()%50))) }
 
@@ -85,7 +85,8 @@ func newRig(t *testing.T, opts ...rigOpt) *rig {
 		{Ext: "1002", Name: "李四", Password: "pw1002", Skills: map[string]int{"12345": 2, "12315": 1}, Order: 2},
 	}}
 	r.plan = &StaticPlan{Schedule: fixedPeriod(WorkHours), Routes: map[string]Route{
-		"12345": {Number: "12345", Greeting: []string{"greeting"}, Default: Action{Kind: ActQueue, Target: "q12345"}},
+		"12345": {Number: "12345", Greeting: []string{"greeting"}, Default: Action{Kind: ActQueue, Target: "q12345"},
+			Periods: map[Period]Action{Night: {Kind: ActVoicemail, Prompts: []string{"out-of-hours"}}}},
 		"12315": {Number: "12315", Greeting: []string{"greeting"}, Default: Action{Kind: ActIVR, Target: "main"}},
 		"12333": {Number: "12333", Default: Action{Kind: ActVoicemail}},
 		"12366": {Number: "12366", Greeting: []string{"greeting"}, Default: Action{Kind: ActQueue, Target: "q12366"}},
@@ -101,7 +102,7 @@ func newRig(t *testing.T, opts ...rigOpt) *rig {
 	}}}}
 	cfg := Config{
 		DataDir: r.data, SIPAddr: "127.0.0.1:0", AdvertisedIP: "127.0.0.1",
-		RTPPortMin: 30000 + 500*(os.Getpid()%20), RingTimeout: 4 * time.Second, WrapUp: 500 * time.Millisecond,
+		RTPPortMin: 30000 + 500*int((int32(os.Getpid())+rigs.Add(1))%30), RingTimeout: 4 * time.Second, WrapUp: 500 * time.Millisecond,
 		RTPTimeout: 10 * time.Second, MaxVoicemail: 20 * time.Second, QueueAnnounce: time.Second,
 		Prompts: os.DirFS(testPrompts(t)), PromptDir: ".",
 	}
@@ -233,6 +234,7 @@ func (r *rig) caller(number, dialled string, talkMS int, pcap string) *sippProc 
 }
 
 func TestSIPAnsweredCallIsBridgedRecordedAndBilled(t *testing.T) {
+	t.Parallel()
 	r := newRig(t)
 	agent := r.agentPhone("1001", "pw1001", "agent_answer.xml")
 	caller := r.caller("13800000001", "12345", 4000, g711aPcap)
@@ -276,4 +278,149 @@ func TestSIPAnsweredCallIsBridgedRecordedAndBilled(t *testing.T) {
 	if runtime.GOOS == "linux" && r.srv.SpoolPending() != 0 {
 		t.Errorf("spool holds %d CDRs with a working sink", r.srv.SpoolPending())
 	}
+}
+
+func TestSIPAgentHangsUp(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	uasPort, mediaPort := freePort(t), freePort(t)
+	agent := r.sipp("agent 1001", "-sf", "agent_hangs_up.xml", "-p", fmt.Sprint(uasPort), "-mp", fmt.Sprint(mediaPort),
+		"-rtp_echo", "-m", "1", "-d", "2000")
+	r.sipp("register 1001", r.addr, "-sf", "agent_register.xml", "-p", fmt.Sprint(freePort(t)), "-s", "1001",
+		"-au", "1001", "-ap", "pw1001", "-key", "contact_port", fmt.Sprint(uasPort), "-m", "1").wait(t, 10*time.Second)
+	r.waitAgent("1001", acd.Ready)
+	caller := r.sipp("caller", r.addr, "-sf", "caller_waits_for_bye.xml", "-p", fmt.Sprint(freePort(t)), "-mp", fmt.Sprint(freePort(t)),
+		"-s", "12345", "-key", "caller", "13800000002", "-key", "pcap", g711aPcap, "-m", "1")
+	agent.wait(t, 15*time.Second)
+	caller.wait(t, 10*time.Second)
+	cdr := r.cdrs.next(t, 5*time.Second)
+	if cdr.HangupSide != "agent" || cdr.Agent != "1001" || cdr.Abandoned || cdr.TalkSeconds < 1 || cdr.TalkSeconds > 3 {
+		t.Fatalf("cdr %+v", cdr)
+	}
+	if _, rms := wavDuration(t, filepath.Join(r.data, cdr.RecordingPath)); rms < 300 {
+		t.Fatalf("recording silent: rms %.0f", rms)
+	}
+}
+
+func TestSIPRingTimeoutOffersTheNextAgent(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	lazy := r.agentPhone("1001", "pw1001", "agent_no_answer.xml") // first in seat order
+	good := r.agentPhone("1002", "pw1002", "agent_answer.xml")
+	caller := r.caller("13800000003", "12345", 6500, g711aPcap)
+	lazy.wait(t, 15*time.Second)
+	caller.wait(t, 15*time.Second)
+	good.wait(t, 5*time.Second)
+	cdr := r.cdrs.next(t, 5*time.Second)
+	if cdr.Agent != "1002" || cdr.Abandoned {
+		t.Fatalf("cdr %+v", cdr)
+	}
+	// Answered after 1001 rang the full ring timeout (4 s) and 1002 rang 300 ms.
+	if cdr.Wait < 4*time.Second || cdr.Wait > 6*time.Second {
+		t.Errorf("wait %s", cdr.Wait)
+	}
+	for _, a := range r.srv.Agents() {
+		if a.Ext == "1001" && (a.MissedOffers != 1 || a.State != acd.Ready) {
+			t.Errorf("1001 after a missed offer: %+v", a.Agent)
+		}
+	}
+}
+
+func TestSIPRingAllCancelsTheOthers(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	slow := r.agentPhone("1002", "pw1002", "agent_no_answer.xml")
+	fast := r.agentPhone("1001", "pw1001", "agent_answer.xml")
+	// 12315 goes through the menu: key 1 (RFC 4733) → ring-all queue q12315.
+	caller := r.caller("13800000004", "12315", 3000, "/usr/share/sip-tester/dtmf_2833_1.pcap")
+	slow.wait(t, 10*time.Second)
+	caller.wait(t, 15*time.Second)
+	fast.wait(t, 5*time.Second)
+	cdr := r.cdrs.next(t, 5*time.Second)
+	if cdr.Agent != "1001" || cdr.Queue != "q12315" || fmt.Sprint(cdr.IVRPath) != "[main agents]" {
+		t.Fatalf("cdr %+v", cdr)
+	}
+	for _, a := range r.srv.Agents() {
+		if a.Ext == "1002" && a.MissedOffers != 0 {
+			t.Errorf("1002 was cancelled because 1001 won, not for missing: %+v", a.Agent)
+		}
+	}
+}
+
+func TestSIPCallerAbandonsInQueue(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	r.caller("13800000005", "12366", 2000, g711aPcap).wait(t, 10*time.Second)
+	cdr := r.cdrs.next(t, 5*time.Second)
+	if !cdr.Abandoned || cdr.Queue != "q12366" || cdr.Agent != "" || cdr.HangupSide != "caller" || cdr.HangupReason != "abandoned" {
+		t.Fatalf("cdr %+v", cdr)
+	}
+	if cdr.Wait < 1500*time.Millisecond || cdr.Wait > 2500*time.Millisecond {
+		t.Errorf("wait %s", cdr.Wait)
+	}
+	if q := r.srv.Queues(); q[len(q)-1].Name != "q12366" || q[len(q)-1].Waiting != 0 {
+		t.Errorf("queue still holds the caller: %+v", q)
+	}
+}
+
+func TestSIPVoicemailAtNight(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, func(_ *Config, _ *Ports, p *StaticPlan) { p.Schedule = fixedPeriod(Night) })
+	r.caller("13800000006", "12345", 3000, g711aPcap).wait(t, 10*time.Second)
+	cdr := r.cdrs.next(t, 5*time.Second)
+	if cdr.Period != Night || cdr.Queue != "" || cdr.VoicemailPath == "" || cdr.RecordingPath != "" {
+		t.Fatalf("cdr %+v", cdr)
+	}
+	dur, rms := wavDuration(t, filepath.Join(r.data, cdr.VoicemailPath))
+	t.Logf("voicemail %s rms %.0f", dur, rms)
+	// 3 s call minus out-of-hours, voicemail and beep prompts (100 ms each here).
+	if dur < 2300*time.Millisecond || dur > 3100*time.Millisecond || rms < 300 {
+		t.Fatalf("voicemail %s rms %.0f", dur, rms)
+	}
+}
+
+func TestSIPMenuKeys(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	t.Run("rfc4733", func(t *testing.T) {
+		r.caller("13800000007", "12315", 2500, "/usr/share/sip-tester/dtmf_2833_3.pcap").wait(t, 10*time.Second)
+		cdr := r.cdrs.next(t, 5*time.Second)
+		if fmt.Sprint(cdr.IVRPath) != "[main message]" || cdr.IVRVars["choice"] != "3" || cdr.VoicemailPath == "" {
+			t.Fatalf("cdr %+v", cdr)
+		}
+	})
+	t.Run("sip info", func(t *testing.T) {
+		r.sipp("caller info", r.addr, "-sf", "caller_info_dtmf.xml", "-p", fmt.Sprint(freePort(t)), "-mp", fmt.Sprint(freePort(t)),
+			"-s", "12315", "-key", "caller", "13800000008", "-key", "key", "3", "-key", "pcap", g711aPcap, "-d", "1500", "-m", "1").wait(t, 10*time.Second)
+		cdr := r.cdrs.next(t, 5*time.Second)
+		if fmt.Sprint(cdr.IVRPath) != "[main message]" || cdr.VoicemailPath == "" {
+			t.Fatalf("cdr %+v", cdr)
+		}
+	})
+}
+
+func TestSIPRefusalsProbesAndMalformed(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	run := func(name string, args ...string) {
+		r.sipp(name, append([]string{r.addr, "-p", fmt.Sprint(freePort(t)), "-mp", fmt.Sprint(freePort(t)), "-m", "1"}, args...)...).wait(t, 10*time.Second)
+	}
+	t.Run("blacklist 603", func(t *testing.T) {
+		run("blacklisted", "-sf", "caller_603.xml", "-s", "12345", "-key", "caller", "13900000666")
+		cdr := r.cdrs.next(t, 5*time.Second)
+		if !cdr.Blocked || cdr.HangupReason != "blacklist: harassment" || cdr.Queue != "" {
+			t.Fatalf("cdr %+v", cdr)
+		}
+	})
+	t.Run("unknown number 404", func(t *testing.T) {
+		run("unknown", "-sf", "caller_404.xml", "-s", "99999", "-key", "caller", "13800000009")
+		if cdr := r.cdrs.next(t, 5*time.Second); cdr.HangupReason != "unknown-number" || cdr.Called != "99999" {
+			t.Fatalf("cdr %+v", cdr)
+		}
+	})
+	t.Run("options", func(t *testing.T) { run("options", "-sf", "options.xml", "-s", "12345") })
+	t.Run("malformed 400", func(t *testing.T) {
+		run("malformed", "-sf", "malformed.xml", "-s", "12345")
+		run("options after malformed", "-sf", "options.xml", "-s", "12345") // still serving
+	})
 }

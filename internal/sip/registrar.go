@@ -87,12 +87,17 @@ func (r *Registrar) newNonce(now time.Time) string {
 // Authenticate checks the Authorization header of req for ext. When it is missing, stale
 // or wrong it returns the response to send (401 with a fresh challenge, or 403).
 func (r *Registrar) Authenticate(req *sip.Request, ext string) *sip.Response {
+	// The lock covers only the nonces: Password calls out of the registrar and must not
+	// run under it.
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	r.init()
 	now := r.now()
+	r.mu.Unlock()
 	challenge := func() *sip.Response {
-		chal := digest.Challenge{Realm: r.Realm, Nonce: r.newNonce(now), Algorithm: "MD5", QOP: []string{"auth"}}
+		r.mu.Lock()
+		nonce := r.newNonce(now)
+		r.mu.Unlock()
+		chal := digest.Challenge{Realm: r.Realm, Nonce: nonce, Algorithm: "MD5", QOP: []string{"auth"}}
 		res := sip.NewResponseFromRequest(req, sip.StatusUnauthorized, "Unauthorized", nil)
 		res.AppendHeader(sip.NewHeader("WWW-Authenticate", chal.String()))
 		return res
@@ -105,7 +110,9 @@ func (r *Registrar) Authenticate(req *sip.Request, ext string) *sip.Response {
 	if err != nil {
 		return sip.NewResponseFromRequest(req, sip.StatusBadRequest, "Bad Authorization header", nil)
 	}
+	r.mu.Lock()
 	issued, known := r.nonces[cred.Nonce]
+	r.mu.Unlock()
 	if !known || now.Sub(issued) > r.NonceTTL || cred.Realm != r.Realm {
 		return challenge() // stale or foreign nonce: ask again rather than refuse
 	}
