@@ -90,6 +90,34 @@ func TestOpenAPICoversRoutes(t *testing.T) {
 	if m := props["fields"].(map[string]any); m["type"] != "object" || m["additionalProperties"] == nil {
 		t.Errorf("fields %v", m)
 	}
+	// Every reference resolves.
+	var all any
+	_ = json.Unmarshal(rec.Body.Bytes(), &all)
+	var walk func(v any)
+	refs := 0
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			if ref, ok := x["$ref"].(string); ok {
+				refs++
+				name := strings.TrimPrefix(ref, "#/components/schemas/")
+				if _, ok := doc.Components.Schemas[name]; !ok || name == ref {
+					t.Errorf("dangling $ref %q", ref)
+				}
+			}
+			for _, y := range x {
+				walk(y)
+			}
+		case []any:
+			for _, y := range x {
+				walk(y)
+			}
+		}
+	}
+	walk(all)
+	if refs == 0 {
+		t.Errorf("no references at all")
+	}
 	// Recursive types become references to themselves.
 	node := doc.Components.Schemas["httpapi.departmentNode"]
 	kids := node["properties"].(map[string]any)["children"].(map[string]any)
