@@ -41,6 +41,13 @@ func (a *api) listTickets(w http.ResponseWriter, r *http.Request, c *caller) {
 		return
 	}
 	f, err := ticketFilter(r.URL.Query(), n)
+	if fe, ok := err.(ticket.FieldErrors); ok && (fe["category"] != "" || fe["region"] != "") {
+		// Perhaps made on another node since the names were cached: look once more.
+		a.forgetNames()
+		if n, err = a.names(ctx); err == nil {
+			f, err = ticketFilter(r.URL.Query(), n)
+		}
+	}
 	if err != nil {
 		a.fail(w, r, err)
 		return
