@@ -372,16 +372,22 @@ func (c *call) queue(name string, priority int) {
 	}
 }
 
+// publishOffered announces the caller with the citizen profile for the screen pop. The
+// lookup runs aside: hold music never waits for the database.
 func (c *call) publishOffered(queue string) {
 	ev := Event{Type: EvCallOffered, At: time.Now(), CallID: c.id, Caller: c.caller, Called: c.called, Queue: queue}
-	if c.s.ports.Citizens != nil {
+	if c.s.ports.Citizens == nil {
+		c.s.publish(ev)
+		return
+	}
+	go func() {
 		ctx, cancel := context.WithTimeout(c.ctx, time.Second)
+		defer cancel()
 		if cz, err := c.s.ports.Citizens.Citizen(ctx, c.caller); err == nil {
 			ev.Citizen = &cz
 		}
-		cancel()
-	}
-	c.s.publish(ev)
+		c.s.publish(ev)
+	}()
 }
 
 // hold plays "please hold", the position, then music, until ctx ends.

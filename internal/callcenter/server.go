@@ -6,6 +6,7 @@ package callcenter
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -288,11 +289,23 @@ func (s *Server) Close() error {
 	return err
 }
 
+// loadAgents reads the agent directory. Its last good answer is kept on disk, so a node
+// that starts while the database is down still knows its agents and lets them register.
 func (s *Server) loadAgents(ctx context.Context) {
+	cache := path.Join(s.cfg.DataDir, "spool", "agents.json")
 	agents, err := s.ports.Agents.Agents(ctx)
 	if err != nil {
-		s.log.Warn("agent directory unavailable, keeping the last known agents", "error", err)
-		return
+		b, rerr := os.ReadFile(cache)
+		if rerr != nil || json.Unmarshal(b, &agents) != nil {
+			s.log.Warn("agent directory unavailable and no cached copy", "error", err)
+			return
+		}
+		s.log.Warn("agent directory unavailable, using the cached copy", "error", err, "agents", len(agents))
+	} else if b, err := json.Marshal(agents); err == nil {
+		tmp := cache + ".tmp"
+		if os.WriteFile(tmp, b, 0o600) == nil {
+			os.Rename(tmp, cache)
+		}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

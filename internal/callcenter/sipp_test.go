@@ -90,6 +90,7 @@ func newRig(t *testing.T, opts ...rigOpt) *rig {
 		"12315": {Number: "12315", Greeting: []string{"greeting"}, Default: Action{Kind: ActIVR, Target: "main"}},
 		"12333": {Number: "12333", Default: Action{Kind: ActVoicemail}},
 		"12366": {Number: "12366", Greeting: []string{"greeting"}, Default: Action{Kind: ActQueue, Target: "q12366"}},
+		"12350": {Number: "12350", Default: Action{Kind: ActForward, Target: "1002"}}, // duty phone (值班电话)
 	}, QueueSet: []acd.QueueConfig{
 		{Name: "q12345", Group: "12345", Strategy: acd.AgentOrder},
 		{Name: "q12315", Group: "12315", Strategy: acd.RingAll},
@@ -423,4 +424,92 @@ func TestSIPRefusalsProbesAndMalformed(t *testing.T) {
 		run("malformed", "-sf", "malformed.xml", "-s", "12345")
 		run("options after malformed", "-sf", "options.xml", "-s", "12345") // still serving
 	})
+}
+
+func TestSIPForwardToDutyPhone(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	duty := r.agentPhone("1002", "pw1002", "agent_answer.xml")
+	r.caller("13800000010", "12350", 2500, g711aPcap).wait(t, 10*time.Second)
+	duty.wait(t, 5*time.Second)
+	cdr := r.cdrs.next(t, 5*time.Second)
+	if cdr.Forwarded != "1002" || cdr.Agent != "1002" || cdr.Queue != "" || cdr.RecordingPath == "" {
+		t.Fatalf("cdr %+v", cdr)
+	}
+	// A forward is not an ACD call: 1002's counters stay untouched.
+	if a := r.srv.Agents()[1]; a.Ext != "1002" || a.CallsTaken != 0 || a.State != acd.Ready {
+		t.Fatalf("agent %+v", a.Agent)
+	}
+}
+
+func TestSIPQueueOverflowToVoicemail(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, func(_ *Config, _ *Ports, p *StaticPlan) {
+		for i := range p.QueueSet {
+			if p.QueueSet[i].Name == "q12366" {
+				p.QueueSet[i].MaxWait = time.Second
+				p.QueueSet[i].Overflow = acd.Overflow{Kind: acd.OverflowVoicemail}
+			}
+		}
+	})
+	caller := r.caller("13800000011", "12366", 3500, g711aPcap)
+	// While waiting, the live API shows the caller queued.
+	deadline := time.Now().Add(time.Second)
+	seen := false
+	for time.Now().Before(deadline) && !seen {
+		for _, c := range r.srv.LiveCalls() {
+			seen = seen || (c.State == "queued" && c.Queue == "q12366" && c.Position == 1)
+		}
+		for _, q := range r.srv.Queues() {
+			seen = seen && (q.Name != "q12366" || q.Waiting == 1)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !seen {
+		t.Errorf("caller never seen queued in LiveCalls/Queues")
+	}
+	caller.wait(t, 10*time.Second)
+	cdr := r.cdrs.next(t, 5*time.Second)
+	if cdr.Abandoned || cdr.Queue != "q12366" || cdr.VoicemailPath == "" || cdr.Wait < time.Second {
+		t.Fatalf("cdr %+v", cdr)
+	}
+	if dur, _ := wavDuration(t, filepath.Join(r.data, cdr.VoicemailPath)); dur < time.Second {
+		t.Fatalf("voicemail %s", dur)
+	}
+}
+
+func TestSIPFeatureCodes(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	phone := r.agentPhone("1001", "pw1001", "agent_answer.xml")
+	defer phone.cmd.Process.Kill()
+	code := func(c string) {
+		r.sipp("feature "+c, r.addr, "-sf", "agent_feature_code.xml", "-p", fmt.Sprint(freePort(t)), "-mp", fmt.Sprint(freePort(t)),
+			"-s", c, "-au", "1001", "-ap", "pw1001", "-key", "ext", "1001", "-m", "1").wait(t, 10*time.Second)
+	}
+	code("*2")
+	r.waitAgent("1001", acd.NotReady)
+	code("*1")
+	r.waitAgent("1001", acd.Ready)
+}
+
+func TestSIPBlacklistNoticeThenBye(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, func(c *Config, _ *Ports, _ *StaticPlan) { c.BlacklistPrompt = true })
+	r.sipp("blacklisted", r.addr, "-sf", "caller_waits_for_bye.xml", "-p", fmt.Sprint(freePort(t)), "-mp", fmt.Sprint(freePort(t)),
+		"-s", "12345", "-key", "caller", "13900000666", "-key", "pcap", g711aPcap, "-m", "1").wait(t, 10*time.Second)
+	if cdr := r.cdrs.next(t, 5*time.Second); !cdr.Blocked || cdr.Queue != "" {
+		t.Fatalf("cdr %+v", cdr)
+	}
+}
+
+func TestSIPOverTCP(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	r.sipp("options tcp", r.addr, "-t", "t1", "-sf", "options.xml", "-s", "12345", "-p", fmt.Sprint(freePort(t)), "-m", "1").wait(t, 10*time.Second)
+	r.sipp("caller tcp", r.addr, "-t", "t1", "-sf", "caller.xml", "-p", fmt.Sprint(freePort(t)), "-mp", fmt.Sprint(freePort(t)),
+		"-s", "12366", "-key", "caller", "13800000012", "-key", "pcap", g711aPcap, "-d", "1000", "-m", "1").wait(t, 10*time.Second)
+	if cdr := r.cdrs.next(t, 5*time.Second); !cdr.Abandoned || cdr.Queue != "q12366" {
+		t.Fatalf("cdr %+v", cdr)
+	}
 }
