@@ -1,8 +1,12 @@
 package webtest
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"image"
+	"image/color"
+	"image/png"
 	"io"
 	"log/slog"
 	"net/http/httptest"
@@ -133,12 +137,21 @@ func (e *env) evalString(expr string) string {
 	return v
 }
 
-func (e *env) shot(name string) {
+func (e *env) shot(name string) { e.capture(name, false) }
+
+// fullShot captures the whole page, below the fold too.
+func (e *env) fullShot(name string) { e.capture(name, true) }
+
+func (e *env) capture(name string, full bool) {
 	// Let loading masks and transitions finish so the picture shows the page as a person sees it.
 	_, _ = chromedp.Run(e.ctx, chromedp.Poll[chromedp.Void](`![...document.querySelectorAll('.el-loading-mask')].some(m=>m.offsetParent!==null)`,
 		chromedp.WithPollingTimeout(3*time.Second), chromedp.WithPollingInterval(50*time.Millisecond)))
 	time.Sleep(400 * time.Millisecond)
-	buf, err := chromedp.Run(e.ctx, chromedp.CaptureScreenshot())
+	shoot := chromedp.CaptureScreenshot()
+	if full {
+		shoot = chromedp.FullScreenshot(100)
+	}
+	buf, err := chromedp.Run(e.ctx, shoot)
 	if err != nil {
 		e.t.Logf("screenshot %s: %v", name, err)
 		return
@@ -240,6 +253,26 @@ func (e *env) text(sel string) string {
 	return strings.TrimSpace(s)
 }
 
+// photo writes a small PNG to upload, as a citizen's or a handler's photo would be.
+func photo(t *testing.T, name string, c color.RGBA) string {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 64, 48))
+	for y := 0; y < 48; y++ {
+		for x := 0; x < 64; x++ {
+			img.Set(x, y, color.RGBA{c.R, c.G, uint8(int(c.B) * x / 64), 255})
+		}
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 func (e *env) countTickets() int {
 	e.t.Helper()
 	n, err := e.st.CountTickets(context.Background())
@@ -312,6 +345,8 @@ func TestBrowserLifecycle(t *testing.T) {
 	e.keys("type the subject", "韶山路夜市占道经营影响通行")
 	e.tabTo("f-description", 2)
 	e.keys("type the description", "每天晚上七点以后摊贩占用人行道，行人只能走机动车道，请城管处理。")
+	// A photo the caller sent (file choosers are outside the page, so the test sets the file).
+	e.run("attach a photo", chromedp.SetUploadFiles(chromedp.CSS(`#f-files`), []string{photo(t, "stall.png", color.RGBA{200, 80, 40, 255})}))
 	e.tabTo("btn-register", 10)
 	if !e.evalBool(`getComputedStyle(document.activeElement).outlineStyle !== 'none'`) {
 		t.Error("the focused register button shows no focus outline")
@@ -354,6 +389,7 @@ func TestBrowserLifecycle(t *testing.T) {
 	e.clickInRow(number, "accept")
 	e.submitDialog("")
 	e.clickInRow(number, "reply")
+	e.run("reply photo", chromedp.SetUploadFiles(chromedp.CSS(`.el-overlay-dialog input[type=file]`), []string{photo(t, "cleared.png", color.RGBA{40, 160, 80, 255})}))
 	e.shot("07-dept-reply-dialog")
 	e.submitDialog("已联合街道清理占道摊贩，设置夜市临时疏导点，人行道已恢复通行。")
 	e.waitJS("row gone after reply", fmt.Sprintf(`![...document.querySelectorAll('tr')].some(tr=>tr.textContent.includes(%q))`, number))
@@ -371,9 +407,10 @@ func TestBrowserLifecycle(t *testing.T) {
 			t.Errorf("timeline lacks %s: %s", step, timeline)
 		}
 	}
-	e.shot("09-ticket-page")
+	e.waitJS("both photos previewed", `[...document.querySelectorAll('.el-image img')].filter(i=>i.complete&&i.naturalWidth===64).length >= 2`)
+	e.fullShot("09-ticket-page")
 	check(e.open("/tickets/"+number+"/print", `document.body.textContent.includes(`+fmt.Sprintf("%q", number)+`) && document.body.textContent.includes('反馈')`))
-	e.shot("10-ticket-print")
+	e.fullShot("10-ticket-print")
 	e.logout()
 
 	// Dispatcher: approve the reply, record a satisfied callback; the ticket closes.
