@@ -25,6 +25,8 @@ type Scheduler struct {
 	Node  string // recorded as fired_by
 	// Recheck bounds the sleep, for timers written by other nodes; default 1s.
 	Recheck time.Duration
+	// Workers fire due timers in parallel, each up to Batch per transaction; defaults 2, 64.
+	Workers, Batch int
 	// Hooks run after the clock's own hook in each firing transaction (search index…).
 	Hooks []workorder.TxHook
 	// Publisher hears of each fired event after commit (live updates).
@@ -51,6 +53,12 @@ func (s *Scheduler) init() {
 		}
 		if s.Node == "" {
 			s.Node = "node"
+		}
+		if s.Workers <= 0 {
+			s.Workers = 2
+		}
+		if s.Batch <= 0 {
+			s.Batch = 64
 		}
 	})
 }
@@ -128,12 +136,34 @@ func (s *Scheduler) sleepFor(ctx context.Context) (time.Duration, error) {
 	return wait, nil
 }
 
-// FireDue fires every timer due by now and reports how many fired.
+// FireDue fires every timer due by now and reports how many fired. Workers fire in
+// parallel: on PostgreSQL each locks its own timer, on SQLite their transactions share the
+// group commit, so a burst of due timers costs one fsync per batch rather than per timer.
 func (s *Scheduler) FireDue(ctx context.Context) (int, error) {
 	s.init()
+	var wg sync.WaitGroup
+	counts := make([]int, s.Workers)
+	errs := make([]error, s.Workers)
+	for i := range s.Workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			counts[i], errs[i] = s.fireLoop(ctx)
+		}()
+	}
+	wg.Wait()
+	total := 0
+	for _, n := range counts {
+		total += n
+	}
+	return total, errors.Join(errs...)
+}
+
+func (s *Scheduler) fireLoop(ctx context.Context) (int, error) {
 	fired, busy := 0, 0
 	for ctx.Err() == nil {
-		done, ok, err := s.fireOne(ctx)
+		n, more, err := s.fireBatch(ctx)
+		fired += n
 		if errors.Is(err, store.ErrBusy) {
 			// A person is acting on the ticket right now; their transaction will clear or
 			// keep the timer. Let it finish.
@@ -149,68 +179,84 @@ func (s *Scheduler) FireDue(ctx context.Context) (int, error) {
 		if err != nil {
 			return fired, err
 		}
-		if !done {
+		if !more {
 			return fired, nil
-		}
-		if ok {
-			fired++
 		}
 	}
 	return fired, ctx.Err()
 }
 
-// fireOne fires the earliest due timer: done is false when none was due, ok false when
-// the timer no longer applied and was dropped.
-func (s *Scheduler) fireOne(ctx context.Context) (done, ok bool, err error) {
+type firedEvent struct {
+	t  *ticket.Ticket
+	ev ticket.Event
+}
+
+// fireBatch fires up to Batch due timers, earliest first, in one transaction: each timer's
+// event, outbox message and fired_at commit together. more is false when no timer was due.
+// A timer that fails rolls the batch back and is postponed, so it cannot block the others.
+func (s *Scheduler) fireBatch(ctx context.Context) (fired int, more bool, err error) {
 	now := s.Clock.Now().UTC()
-	var t *ticket.Ticket
-	var ev ticket.Event
+	var out []firedEvent
 	var failed *store.Timer
 	err = s.Store.InTx(ctx, func(tx *store.Tx) error {
-		done, ok, t, failed = false, false, nil, nil
-		tm, err := tx.ClaimDueTimer(ctx, now)
-		if err != nil || tm == nil {
-			return err
-		}
-		done = true
-		t, err = tx.TicketByIDForUpdate(ctx, tm.TicketID)
-		if err != nil {
-			if !errors.Is(err, store.ErrBusy) {
-				failed = tm
+		out, failed, more = out[:0], nil, false
+		for range s.Batch {
+			tm, err := tx.ClaimDueTimer(ctx, now)
+			if err != nil {
+				return err
 			}
-			return err
-		}
-		var applies bool
-		ev, applies = ticket.ApplyTimer(t, tm.Kind, tm.DueAt, now)
-		if !applies {
-			return tx.DropTimer(ctx, tm.ID)
-		}
-		if err := tx.UpdateTicket(ctx, t, &ev); err != nil {
-			failed = tm
-			return err
-		}
-		if err := tx.MarkTimerFired(ctx, tm.ID, now, s.Node); err != nil {
-			return err
-		}
-		for _, h := range append([]workorder.TxHook{s.SLA.Hook}, s.Hooks...) {
-			if err := h(ctx, tx, t, ev); err != nil {
+			if tm == nil {
+				return nil
+			}
+			more = true
+			t, err := tx.TicketByIDForUpdate(ctx, tm.TicketID)
+			if errors.Is(err, store.ErrBusy) && len(out) > 0 {
+				return nil // keep what fired; this one waits for the person acting on it
+			}
+			if err != nil {
+				if !errors.Is(err, store.ErrBusy) {
+					failed = tm
+				}
+				return err
+			}
+			ev, applies := ticket.ApplyTimer(t, tm.Kind, tm.DueAt, now)
+			if !applies {
+				if err := tx.DropTimer(ctx, tm.ID); err != nil {
+					return err
+				}
+				continue
+			}
+			if err := tx.UpdateTicket(ctx, t, &ev); err != nil {
 				failed = tm
 				return err
 			}
+			if err := tx.MarkTimerFired(ctx, tm.ID, now, s.Node); err != nil {
+				return err
+			}
+			for _, h := range append([]workorder.TxHook{s.SLA.Hook}, s.Hooks...) {
+				if err := h(ctx, tx, t, ev); err != nil {
+					failed = tm
+					return err
+				}
+			}
+			out = append(out, firedEvent{t, ev})
 		}
-		ok = true
 		return nil
 	})
 	if err != nil && failed != nil {
-		// A timer that cannot fire must not block the ones behind it: try it again later.
 		s.Log.Error("sla: timer failed", "timer", failed.ID, "kind", failed.Kind, "ticket", failed.TicketID, "err", err)
 		if perr := s.Store.PostponeTimer(ctx, failed.ID, now.Add(time.Minute), err.Error()); perr != nil {
-			return done, false, perr
+			return 0, false, perr
 		}
-		return true, false, nil
+		return 0, true, nil
 	}
-	if err == nil && ok && s.Publisher != nil {
-		s.Publisher.TicketChanged(t, ev)
+	if err != nil {
+		return 0, more, err
 	}
-	return done, ok, err
+	if s.Publisher != nil {
+		for _, f := range out {
+			s.Publisher.TicketChanged(f.t, f.ev)
+		}
+	}
+	return len(out), more, nil
 }
