@@ -302,9 +302,10 @@ func (m *Model) vocabulary() map[string]int32 {
 type Input struct {
 	Subject string `json:"subject"`
 	Text    string `json:"text"`
+	// Address is not read by the model (the reference data has none to learn from); the
+	// caller resolves it, or the map point, to RegionPath for the rules.
 	Address string `json:"address,omitempty"`
-	// RegionPath is the IDs of the ticket's region from the city down (resolved from the
-	// address or the map point by the caller); used by rules only.
+	// RegionPath is the IDs of the ticket's region from the city down; used by rules only.
 	RegionPath []string `json:"-"`
 }
 

@@ -226,3 +226,30 @@ func BenchmarkHighlight(b *testing.B) {
 		Highlight(sample, terms)
 	}
 }
+
+// Segmenting while the dictionary grows must be safe (run with -race) and must see each
+// word either before or after it was added, never a broken dictionary.
+func TestConcurrentAddWordsAndTokens(t *testing.T) {
+	s, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const text = "翠湖苑小区门口噪音扰民"
+	done := make(chan bool)
+	go func() {
+		defer close(done)
+		for i := 0; i < 50; i++ {
+			if toks := s.Tokens(text); !slices.Contains(toks, "噪音") {
+				t.Errorf("Tokens during AddWords = %q", toks)
+				return
+			}
+		}
+	}()
+	if err := s.AddWords(Word{Text: "翠湖苑"}); err != nil {
+		t.Fatal(err)
+	}
+	<-done
+	if toks := s.Tokens(text); !slices.Contains(toks, "翠湖苑") {
+		t.Errorf("after AddWords, Tokens = %q", toks)
+	}
+}
