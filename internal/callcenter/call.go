@@ -79,6 +79,9 @@ type call struct {
 	overflow chan acd.OverflowAction
 
 	mu        sync.Mutex
+	leg       *dialLeg     // while talking
+	rec       *media.Mixer // while talking
+	stopMusic context.CancelFunc
 	cdr       CDR
 	state     string // ivr, queued, talking, voicemail, forward, ending
 	agent     string
@@ -437,6 +440,9 @@ func (c *call) talk(leg *dialLeg) {
 		c.set(func(cdr *CDR) { cdr.RecordingPath = rel })
 	}
 	media.Bridge(c.rtp, leg.rtp, rec, nil)
+	c.mu.Lock()
+	c.leg, c.rec = leg, rec
+	c.mu.Unlock()
 	s.publish(Event{Type: EvCallAnswered, At: now, CallID: c.id, Caller: c.caller, Called: c.called, Queue: c.cdr.Queue, Agent: leg.ext})
 
 	select {
@@ -447,6 +453,12 @@ func (c *call) talk(leg *dialLeg) {
 		c.ending("system", "agent-rtp-timeout")
 	}
 	end := time.Now()
+	c.mu.Lock()
+	if c.stopMusic != nil {
+		c.stopMusic()
+	}
+	c.leg, c.rec, c.stopMusic = nil, nil, nil
+	c.mu.Unlock()
 	leg.hangup()
 	if rec != nil {
 		if err := rec.Close(); err != nil {
@@ -658,4 +670,44 @@ func (c *call) TicketStatus(number string) (string, bool) {
 		return "", false
 	}
 	return c.s.ports.Tickets.TicketStatus(number)
+}
+
+// holdChanged follows a re-INVITE that put one side on hold or took it off. While held,
+// no RTP is expected, so both legs stop their inactivity timers. When the agent holds, the
+// caller hears music instead of the agent's line.
+func (c *call) holdChanged(byAgent, held bool) {
+	s := c.s
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	timeout := s.cfg.RTPTimeout
+	if held {
+		timeout = 0
+	}
+	c.rtp.SetTimeout(timeout)
+	if c.leg != nil {
+		c.leg.rtp.SetTimeout(timeout)
+	}
+	if !byAgent || c.leg == nil {
+		return
+	}
+	if held && c.stopMusic == nil {
+		rec := c.rec
+		c.leg.rtp.SetHandlers(media.Handlers{Audio: func(pcm []int16) {
+			if rec != nil {
+				rec.Agent(pcm)
+			}
+		}})
+		ctx, stop := context.WithCancel(c.ctx)
+		c.stopMusic = stop
+		go func() {
+			for c.Play(ctx, "hold-music") == nil {
+			}
+		}()
+		return
+	}
+	if !held && c.stopMusic != nil {
+		c.stopMusic()
+		c.stopMusic = nil
+		media.Bridge(c.rtp, c.leg.rtp, c.rec, nil)
+	}
 }

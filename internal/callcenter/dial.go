@@ -17,11 +17,12 @@ import (
 
 // dialLeg is the outbound leg to an agent phone or a forward target.
 type dialLeg struct {
-	s   *Server
-	ext string
-	dlg *sipgo.DialogClientSession
-	rtp *media.Session
-	acd bool // offered by the ACD: its end goes back to the ACD
+	s    *Server
+	call *call
+	ext  string
+	dlg  *sipgo.DialogClientSession
+	rtp  *media.Session
+	acd  bool // offered by the ACD: its end goes back to the ACD
 }
 
 // hangup sends BYE and releases the media port.
@@ -103,7 +104,7 @@ func (s *Server) dial(ctx context.Context, c *call, target string) (*dialLeg, er
 			dlg, err := s.dialUA.WriteInvite(forkCtx, req)
 			if err == nil {
 				s.mu.Lock()
-				s.legs[dlg.InviteRequest.CallID().Value()] = &dialLeg{s: s, ext: target, dlg: dlg, rtp: sess}
+				s.legs[dlg.InviteRequest.CallID().Value()] = &dialLeg{s: s, call: c, ext: target, dlg: dlg, rtp: sess}
 				s.mu.Unlock()
 				err = dlg.WaitAnswer(forkCtx, sipgo.AnswerOptions{})
 				if err != nil {
@@ -126,7 +127,7 @@ func (s *Server) dial(ctx context.Context, c *call, target string) (*dialLeg, er
 		case r.err == nil:
 			// A second phone answered before our CANCEL reached it.
 			r.dlg.Ack(context.WithoutCancel(ctx))
-			(&dialLeg{s: s, ext: target, dlg: r.dlg, rtp: sess}).byeOnly()
+			(&dialLeg{s: s, call: c, ext: target, dlg: r.dlg, rtp: sess}).byeOnly()
 		default:
 			errs = append(errs, r.err)
 		}
@@ -143,7 +144,7 @@ func (s *Server) dial(ctx context.Context, c *call, target string) (*dialLeg, er
 		sess.SetCodec(codec, ans.DTMFPT)
 		sess.SetRemote(ans.Addr())
 	}
-	leg := &dialLeg{s: s, ext: target, dlg: won, rtp: sess}
+	leg := &dialLeg{s: s, call: c, ext: target, dlg: won, rtp: sess}
 	s.mu.Lock()
 	s.legs[won.InviteRequest.CallID().Value()] = leg
 	s.mu.Unlock()

@@ -283,8 +283,12 @@ func (s *Server) Close() error {
 	if s.ua != nil {
 		err = errors.Join(err, s.ua.Close())
 	}
-	s.udp.Close()
-	s.tcp.Close()
+	if s.udp != nil {
+		s.udp.Close()
+	}
+	if s.tcp != nil {
+		s.tcp.Close()
+	}
 	s.wg.Wait()
 	return err
 }
@@ -556,9 +560,16 @@ func (s *Server) reinvite(req *sip.Request, tx sip.ServerTransaction) {
 	res := sip.NewSDPResponseFromRequest(req, body)
 	res.AppendHeader(&s.dialUA.ContactHDR)
 	tx.Respond(res)
+	switch {
+	case c != nil:
+		c.holdChanged(false, offer.Hold())
+	case leg.call != nil:
+		leg.call.holdChanged(true, offer.Hold())
+	}
 }
 
-// recordingPath is DATA/<kind>/YYYY/MM/DD/<callid>.wav; the CDR keeps it relative.
+// mediaPath is DATA/<kind>/YYYY/MM/DD/<callid>.wav (kind recordings or voicemail); the
+// CDR keeps it relative to the data directory.
 func (s *Server) mediaPath(kind string, at time.Time, callID string) (rel, abs string) {
 	safe := strings.Map(func(r rune) rune {
 		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '.' || r == '_' {
@@ -585,8 +596,3 @@ func (s *Server) writeCDR(cdr CDR) {
 func (s *Server) SpoolPending() int { return s.spool.Pending() }
 
 var errNoContact = errors.New("callcenter: extension not registered")
-
-func fileExists(p string) bool {
-	_, err := os.Stat(p)
-	return err == nil
-}

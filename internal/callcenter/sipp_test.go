@@ -513,3 +513,20 @@ func TestSIPOverTCP(t *testing.T) {
 		t.Fatalf("cdr %+v", cdr)
 	}
 }
+
+func TestSIPAgentHoldsAndResumes(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	uasPort, mediaPort := freePort(t), freePort(t)
+	agent := r.sipp("agent holds", "-sf", "agent_holds.xml", "-p", fmt.Sprint(uasPort), "-mp", fmt.Sprint(mediaPort), "-rtp_echo", "-m", "1")
+	r.sipp("register 1001", r.addr, "-sf", "agent_register.xml", "-p", fmt.Sprint(freePort(t)), "-s", "1001",
+		"-au", "1001", "-ap", "pw1001", "-key", "contact_port", fmt.Sprint(uasPort), "-m", "1").wait(t, 10*time.Second)
+	r.waitAgent("1001", acd.Ready)
+	caller := r.caller("13800000013", "12345", 4500, g711aPcap)
+	caller.wait(t, 15*time.Second)
+	agent.wait(t, 5*time.Second)
+	cdr := r.cdrs.next(t, 5*time.Second)
+	if cdr.Agent != "1001" || cdr.HangupSide != "caller" || cdr.TalkSeconds < 3 {
+		t.Fatalf("cdr %+v", cdr)
+	}
+}

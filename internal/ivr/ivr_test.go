@@ -54,7 +54,7 @@ func hotlineMenu() Menu {
 		"main": {Kind: Collect, Prompts: []string{"menu-main"}, MaxDigits: 1, Timeout: 5 * time.Second, Retries: 2,
 			Invalid: []string{"invalid"}, Var: "choice",
 			Branches: map[string]string{"1": "agents", "2": "ticket", "3": "leave-message", "0": "vip"}, Default: "agents"},
-		"ticket": {Kind: Collect, Prompts: []string{"ticket-enter"}, MaxDigits: 20, Timeout: 8 * time.Second, Terminator: "#", Var: "ticket", Next: "say-status", Default: "main"},
+		"ticket":        {Kind: Collect, Prompts: []string{"ticket-enter"}, MaxDigits: 20, Timeout: 8 * time.Second, Terminator: "#", Var: "ticket", Next: "say-status", Default: "main"},
 		"say-status":    {Kind: Status, Var: "ticket", Next: "after-status"},
 		"after-status":  {Kind: Hangup, Prompts: []string{"goodbye"}},
 		"agents":        {Kind: Queue, Target: "q12345"},

@@ -65,7 +65,7 @@ type Session struct {
 	remote  atomic.Pointer[net.UDPAddr]
 	codec   Codec
 	dtmfPT  uint8 // 0 = no telephone-event negotiated
-	timeout time.Duration
+	timeout atomic.Int64 // inactivity timeout in ns; 0 = none
 
 	wmu  sync.Mutex
 	ssrc uint32
@@ -85,10 +85,23 @@ type Session struct {
 
 // NewSession wraps a bound UDP socket. timeout 0 disables the inactivity check.
 func NewSession(conn *net.UDPConn, codec Codec, dtmfPT uint8, timeout time.Duration) *Session {
-	return &Session{
-		conn: conn, codec: codec, dtmfPT: dtmfPT, timeout: timeout,
+	s := &Session{
+		conn: conn, codec: codec, dtmfPT: dtmfPT,
 		ssrc: rand.Uint32(), seq: uint16(rand.Uint32()), ts: rand.Uint32(),
 		done: make(chan struct{}),
+	}
+	s.timeout.Store(int64(timeout))
+	return s
+}
+
+// SetTimeout changes the inactivity timeout; 0 suspends it, as while a call is on hold
+// and the phone may legitimately send nothing.
+func (s *Session) SetTimeout(d time.Duration) {
+	s.timeout.Store(int64(d))
+	if d > 0 {
+		s.conn.SetReadDeadline(time.Now().Add(d))
+	} else {
+		s.conn.SetReadDeadline(time.Time{})
 	}
 }
 
@@ -139,10 +152,13 @@ func (s *Session) Run(ctx context.Context) error {
 	var pcm []int16
 	var pkt rtp.Packet
 	for {
-		if s.timeout > 0 {
-			s.conn.SetReadDeadline(time.Now().Add(s.timeout))
+		if d := time.Duration(s.timeout.Load()); d > 0 {
+			s.conn.SetReadDeadline(time.Now().Add(d))
 		}
 		n, from, err := s.conn.ReadFromUDP(buf)
+		if err != nil && isTimeout(err) && s.timeout.Load() == 0 && ctx.Err() == nil && !s.closing.Load() {
+			continue // the deadline of a timeout since suspended
+		}
 		if err != nil {
 			switch {
 			case s.closing.Load():
@@ -237,11 +253,10 @@ func (s *Session) writeLocked(pt uint8, payload []byte, samples uint32, marker b
 	p := rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: pt, SequenceNumber: s.seq, Timestamp: s.ts, SSRC: s.ssrc, Marker: marker}, Payload: payload}
 	s.seq++
 	s.ts += samples
-	b, err := p.Marshal()
+	packet, err := p.Marshal()
 	if err != nil {
 		return err
 	}
-	packet := b
 	if _, err := s.conn.WriteToUDP(packet, r); err != nil {
 		return err
 	}

@@ -223,3 +223,27 @@ func TestPortsExhausted(t *testing.T) {
 		t.Fatal("third port from a two-port range")
 	}
 }
+
+func TestSuspendedTimeoutSurvivesHold(t *testing.T) {
+	ports := &Ports{IP: "127.0.0.1", Min: 41260, Max: 41270}
+	s := newTestSession(t, ports, PCMU, 100*time.Millisecond)
+	s.SetTimeout(0) // on hold
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() { errc <- s.Run(ctx) }()
+	select {
+	case err := <-errc:
+		t.Fatalf("held session ended: %v", err)
+	case <-time.After(300 * time.Millisecond):
+	}
+	s.SetTimeout(100 * time.Millisecond) // resumed, still silent
+	select {
+	case err := <-errc:
+		if !errors.Is(err, ErrInactive) {
+			t.Fatalf("after resume: %v", err)
+		}
+	case <-time.After(time.Second):
+		t.Fatal("inactivity not detected after resume")
+	}
+	cancel()
+}
