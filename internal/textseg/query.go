@@ -1,6 +1,9 @@
 package textseg
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // FTS5Match builds an FTS5 MATCH expression requiring every token (implicit AND). Each
 // token is quoted so that words such as "and", "or", "near" or a leading "-" are never read
@@ -100,11 +103,26 @@ func (s *Segmenter) parts(w string) []string {
 	return out
 }
 
-// Words returns the query words, for highlighting.
+// Words returns the query words.
 func (q Query) Words() []string {
 	out := make([]string, len(q))
 	for i, t := range q {
 		out[i] = t.Word
+	}
+	return out
+}
+
+// HighlightTerms returns what Highlight should mark for this query: the words and their
+// parts of two or more characters (a single-character part would light up the page).
+func (q Query) HighlightTerms() []string {
+	var out []string
+	for _, t := range q {
+		out = append(out, t.Word)
+		for _, p := range t.Parts {
+			if utf8.RuneCountInString(p) >= 2 {
+				out = append(out, p)
+			}
+		}
 	}
 	return out
 }

@@ -100,6 +100,14 @@ func TestQuery(t *testing.T) {
 		if len(got) != len(tc.want) || (len(got) > 0 && !reflect.DeepEqual(got, tc.want)) {
 			t.Errorf("Query(%q) = %+v, want %+v", tc.q, got, tc.want)
 		}
+		if tc.q == "执法局 噪音" {
+			if h := got.HighlightTerms(); !reflect.DeepEqual(h, []string{"执法局", "执法", "噪音"}) {
+				t.Errorf("HighlightTerms = %q", h)
+			}
+			if h := Highlight("城管执法队说执法", got.HighlightTerms()); h != "城管<mark>执法</mark>队说<mark>执法</mark>" {
+				t.Errorf("Highlight with HighlightTerms = %q", h)
+			}
+		}
 		if got.FTS5() != tc.fts || got.TSQuery() != tc.pg || got.FTS5Any() != tc.ftsAny {
 			t.Errorf("Query(%q): FTS5 %s, TSQuery %s, FTS5Any %s", tc.q, got.FTS5(), got.TSQuery(), got.FTS5Any())
 		}
