@@ -33,7 +33,7 @@ func (m *memCDR) WriteCDR(_ context.Context, c CDR) error {
 }
 
 // next waits for the next CDR.
-func (m *memCDR) next(t *testing.T, within time.Duration) CDR {
+func (m *memCDR) next(t testing.TB, within time.Duration) CDR {
 	t.Helper()
 	select {
 	case c := <-m.ch:
@@ -90,7 +90,7 @@ func (f fixedPeriod) Period(time.Time) Period { return Period(f) }
 
 // testPrompts writes every prompt the call centre uses as a short tone, so tests do not
 // spend seconds listening to the real greeting.
-func testPrompts(t *testing.T) string {
+func testPrompts(t testing.TB) string {
 	t.Helper()
 	dir := t.TempDir()
 	names := []string{"greeting", "please-hold", "queue-ahead", "queue-callers", "menu-main", "invalid", "voicemail",
@@ -116,7 +116,7 @@ func testPrompts(t *testing.T) string {
 	return dir
 }
 
-func wavDuration(t *testing.T, path string) (time.Duration, float64) {
+func wavDuration(t testing.TB, path string) (time.Duration, float64) {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {

@@ -115,10 +115,11 @@ type Server struct {
 
 	mu        sync.Mutex // guards everything below
 	center    *acd.Center
-	calls     map[string]*call    // caller-leg Call-ID → call
-	legs      map[string]*dialLeg // agent-leg Call-ID → leg
-	offers    map[string]func()   // call ID + "/" + ext → cancel ringing
-	passwords map[string]string   // last known agent passwords, kept when the directory is down
+	calls     map[string]*call           // caller-leg Call-ID → call
+	legs      map[string]*dialLeg        // agent-leg Call-ID → leg
+	offers    map[string]func()          // call ID + "/" + ext → cancel ringing
+	passwords map[string]string          // last known agent passwords, kept when the directory is down
+	queueSeen map[string]acd.QueueStatus // last queue status published
 
 	events chan Event
 	kick   chan struct{}
@@ -151,6 +152,7 @@ func New(cfg Config, ports Ports, logger *slog.Logger) (*Server, error) {
 		legs:      map[string]*dialLeg{},
 		offers:    map[string]func(){},
 		passwords: map[string]string{},
+		queueSeen: map[string]acd.QueueStatus{},
 		events:    make(chan Event, 1024),
 		kick:      make(chan struct{}, 1),
 		center:    acd.NewCenter(acd.Config{RingTimeout: cfg.RingTimeout, MaxMissed: cfg.MaxMissed, WrapUp: cfg.WrapUp}),
@@ -438,6 +440,7 @@ func (s *Server) step(now time.Time) {
 			}
 		}
 	}
+	defer s.publishQueues(now)
 	for _, o := range s.center.Dispatch(now) {
 		c := s.calls[o.CallID]
 		if c == nil {
@@ -452,6 +455,22 @@ func (s *Server) step(now time.Time) {
 		}
 	}
 	s.afterACD()
+}
+
+// publishQueues sends a queue.changed event for each queue whose counts moved since the
+// last one (the wait time alone changes every tick and is left to the reader). Callers
+// hold s.mu.
+func (s *Server) publishQueues(now time.Time) {
+	for _, q := range s.center.Queues(now) {
+		seen := s.queueSeen[q.Name]
+		seen.LongestWait = q.LongestWait
+		if seen == q {
+			continue
+		}
+		s.queueSeen[q.Name] = q
+		st := q
+		s.publish(Event{Type: EvQueue, At: now, Queue: q.Name, QueueStatus: &st})
+	}
 }
 
 // cancelOffer stops ringing ext for a call (sends CANCEL). Callers hold s.mu.
