@@ -369,7 +369,9 @@ func (c *call) queue(name string, priority int) {
 			}
 			s.afterACD()
 			s.mu.Unlock()
-			c.set(func(cdr *CDR) { cdr.Abandoned, cdr.Wait = true, time.Since(now) })
+			// Abandoned (放弃) only if the caller left, not when the node shuts down.
+			gone := c.dlg.Context().Err() != nil
+			c.set(func(cdr *CDR) { cdr.Abandoned, cdr.Wait = gone, time.Since(now) })
 			return
 		}
 	}
@@ -576,6 +578,9 @@ func (c *call) finish() {
 	cdr.HangupSide, cdr.HangupReason = c.endSide, c.endReason
 	if cdr.HangupSide == "" {
 		cdr.HangupSide, cdr.HangupReason = "system", "completed"
+		if s.ctx.Err() != nil {
+			cdr.HangupReason = "shutdown"
+		}
 	}
 	if cdr.Abandoned {
 		cdr.HangupReason = "abandoned"

@@ -43,6 +43,7 @@ type Config struct {
 	RTPTimeout    time.Duration // no media for this long ends the call, default 30 s
 	MaxVoicemail  time.Duration // default 2 min
 	QueueAnnounce time.Duration // repeat the queue position this often, default 30 s
+	CDRRetry      time.Duration // how often spooled CDRs are retried, default 5 s
 
 	// ManualSignIn keeps agents signed out after REGISTER until they press *1 or use the
 	// web page; by default a registered phone is ready (示闲) at once.
@@ -87,6 +88,9 @@ func (c *Config) defaults() {
 	if c.QueueAnnounce == 0 {
 		c.QueueAnnounce = 30 * time.Second
 	}
+	if c.CDRRetry == 0 {
+		c.CDRRetry = 5 * time.Second
+	}
 	if c.Prompts == nil {
 		c.Prompts, c.PromptDir = prompts.FS, prompts.Dir
 	}
@@ -126,6 +130,9 @@ type Server struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
+
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // New checks the configuration and prepares a server; Start opens the sockets.
@@ -145,6 +152,7 @@ func New(cfg Config, ports Ports, logger *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	spool.retry = cfg.CDRRetry
 	s := &Server{
 		cfg: cfg, ports: ports, log: logger, spool: spool,
 		rtp:       &media.Ports{IP: "0.0.0.0", Min: cfg.RTPPortMin, Max: cfg.RTPPortMax},
@@ -263,8 +271,13 @@ func (s *Server) Start(ctx context.Context) error {
 func (s *Server) UDPAddr() net.Addr { return s.udp.LocalAddr() }
 func (s *Server) TCPAddr() net.Addr { return s.tcp.Addr() }
 
-// Close hangs up every call, writes their CDRs and stops.
+// Close hangs up every call, writes their CDRs and stops. Closing twice is harmless.
 func (s *Server) Close() error {
+	s.closeOnce.Do(func() { s.closeErr = s.close() })
+	return s.closeErr
+}
+
+func (s *Server) close() error {
 	if s.cancel == nil {
 		return nil
 	}

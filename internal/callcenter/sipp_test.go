@@ -533,3 +533,60 @@ func TestSIPAgentHoldsAndResumes(t *testing.T) {
 		t.Fatalf("cdr %+v", cdr)
 	}
 }
+
+// flakyCDR fails while down, like a database that is away.
+type flakyCDR struct {
+	*memCDR
+	down atomic.Bool
+}
+
+func (f *flakyCDR) WriteCDR(ctx context.Context, c CDR) error {
+	if f.down.Load() {
+		return fmt.Errorf("database unavailable")
+	}
+	return f.memCDR.WriteCDR(ctx, c)
+}
+
+func TestSIPCallsGoOnWhileTheDatabaseIsDown(t *testing.T) {
+	t.Parallel()
+	sink := &flakyCDR{memCDR: newMemCDR()}
+	sink.down.Store(true)
+	r := newRig(t, func(c *Config, p *Ports, _ *StaticPlan) { c.CDRRetry = 200 * time.Millisecond; p.CDR = sink })
+	r.cdrs = sink.memCDR
+	start := time.Now()
+	r.caller("13800000014", "12366", 500, g711aPcap).wait(t, 10*time.Second)
+	r.caller("13800000015", "12366", 500, g711aPcap).wait(t, 10*time.Second)
+	if time.Since(start) > 5*time.Second {
+		t.Errorf("calls slowed down by the database: %s", time.Since(start))
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for r.srv.SpoolPending() != 2 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := r.srv.SpoolPending(); n != 2 {
+		t.Fatalf("spooled %d CDRs, want 2", n)
+	}
+	sink.down.Store(false)
+	a, b := r.cdrs.next(t, 5*time.Second), r.cdrs.next(t, 5*time.Second)
+	if a.Caller != "13800000014" || b.Caller != "13800000015" {
+		t.Fatalf("replayed out of order: %s then %s", a.Caller, b.Caller)
+	}
+}
+
+func TestCloseEndsCallsWithShutdownCDR(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	caller := r.caller("13800000016", "12366", 10000, g711aPcap)
+	deadline := time.Now().Add(5 * time.Second)
+	for len(r.srv.LiveCalls()) == 0 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := r.srv.Close(); err != nil {
+		t.Logf("close: %v", err)
+	}
+	cdr := r.cdrs.next(t, 5*time.Second)
+	if cdr.Abandoned || cdr.HangupSide != "system" || cdr.HangupReason != "shutdown" {
+		t.Fatalf("cdr %+v", cdr)
+	}
+	caller.cmd.Process.Kill()
+}
