@@ -3,9 +3,12 @@ package callcenter
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 	"sync"
 	"time"
+
+	"gopkg.in/yaml.v3"
 
 	"github.com/hotline-dev/hotline/internal/acd"
 	"github.com/hotline-dev/hotline/internal/ivr"
@@ -215,4 +218,82 @@ func (l *ListBlacklist) Set(entries []BlacklistEntry) {
 	l.mu.Lock()
 	l.Entries = entries
 	l.mu.Unlock()
+}
+
+// planFile is the YAML form of a StaticPlan (see testdata/plan.yaml).
+type planFile struct {
+	Schedule struct {
+		Timezone   string            `yaml:"timezone"`
+		WorkStart  Clock             `yaml:"work_start"`
+		LunchStart Clock             `yaml:"lunch_start"`
+		LunchEnd   Clock             `yaml:"lunch_end"`
+		WorkEnd    Clock             `yaml:"work_end"`
+		Exceptions map[string]Period `yaml:"exceptions"`
+	} `yaml:"schedule"`
+	Queues []struct {
+		Name     string        `yaml:"name"`
+		Group    string        `yaml:"group"`
+		Strategy string        `yaml:"strategy"`
+		MaxWait  time.Duration `yaml:"max_wait"`
+		Overflow struct {
+			Kind   string `yaml:"kind"`
+			Target string `yaml:"target"`
+		} `yaml:"overflow"`
+	} `yaml:"queues"`
+	Routes []Route             `yaml:"routes"`
+	Menus  map[string]ivr.Menu `yaml:"menus"`
+}
+
+// LoadPlan reads a number plan from YAML and validates it. Unknown keys are errors, so
+// a misspelt setting is caught at start rather than ignored.
+func LoadPlan(r io.Reader) (*StaticPlan, error) {
+	var f planFile
+	dec := yaml.NewDecoder(r)
+	dec.KnownFields(true)
+	if err := dec.Decode(&f); err != nil {
+		return nil, fmt.Errorf("callcenter: plan: %w", err)
+	}
+	sched := DefaultSchedule()
+	if tz := f.Schedule.Timezone; tz != "" {
+		loc, err := time.LoadLocation(tz)
+		if err != nil {
+			return nil, fmt.Errorf("callcenter: plan: %w", err)
+		}
+		sched.Location = loc
+	}
+	for _, c := range []struct {
+		dst *Clock
+		v   Clock
+	}{{&sched.WorkStart, f.Schedule.WorkStart}, {&sched.LunchStart, f.Schedule.LunchStart}, {&sched.LunchEnd, f.Schedule.LunchEnd}, {&sched.WorkEnd, f.Schedule.WorkEnd}} {
+		if c.v == "" {
+			continue
+		}
+		if _, err := c.v.minutes(); err != nil {
+			return nil, err
+		}
+		*c.dst = c.v
+	}
+	sched.Exceptions = f.Schedule.Exceptions
+	p := &StaticPlan{Routes: map[string]Route{}, Menus: f.Menus, Schedule: sched}
+	if p.Menus == nil {
+		p.Menus = map[string]ivr.Menu{}
+	}
+	for _, q := range f.Queues {
+		st, err := acd.ParseStrategy(q.Strategy)
+		if err != nil {
+			return nil, fmt.Errorf("callcenter: plan: queue %s: %w", q.Name, err)
+		}
+		p.QueueSet = append(p.QueueSet, acd.QueueConfig{Name: q.Name, Group: q.Group, Strategy: st, MaxWait: q.MaxWait,
+			Overflow: acd.Overflow{Kind: acd.OverflowKind(q.Overflow.Kind), Target: q.Overflow.Target}})
+	}
+	for _, r := range f.Routes {
+		if _, dup := p.Routes[r.Number]; dup || r.Number == "" {
+			return nil, fmt.Errorf("callcenter: plan: route number %q missing or repeated", r.Number)
+		}
+		p.Routes[r.Number] = r
+	}
+	if err := p.Validate(); err != nil {
+		return nil, fmt.Errorf("callcenter: plan: %w", err)
+	}
+	return p, nil
 }

@@ -2,6 +2,8 @@ package callcenter
 
 import (
 	"context"
+	"os"
+	"strings"
 	"testing"
 	"time"
 )
@@ -79,6 +81,45 @@ func TestListBlacklist(t *testing.T) {
 		got, _, err := l.Blocked(context.Background(), tt.number, now)
 		if err != nil || got != tt.want {
 			t.Errorf("%s: %v %v", tt.number, got, err)
+		}
+	}
+}
+
+func TestLoadPlan(t *testing.T) {
+	f, err := os.Open("testdata/plan.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	p, err := LoadPlan(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, ok := p.Route("12345")
+	if !ok || r.Default.Kind != ActIVR || r.Periods[Night].Target != "1099" {
+		t.Fatalf("route %+v", r)
+	}
+	if q := p.Queues(); len(q) != 2 || q[1].Overflow.Target != "q12345" || q[0].MaxWait != 3*time.Minute {
+		t.Fatalf("queues %+v", q)
+	}
+	if m, _ := p.Menu("main"); m.Nodes["main"].Timeout != 5*time.Second || m.Nodes["agents"].Target != "q12345" {
+		t.Fatalf("menu %+v", m)
+	}
+	sh := DefaultSchedule().Location
+	if got := p.Period(time.Date(2026, 10, 11, 10, 0, 0, 0, sh)); got != WorkHours {
+		t.Fatalf("调休 Sunday: %s", got)
+	}
+
+	bad := map[string]string{
+		"unknown key":      "routes: []\nqueus: []\n",
+		"unknown strategy": "queues: [{name: q, group: g, strategy: random}]\n",
+		"missing queue":    "routes: [{number: \"1\", default: {kind: queue, target: nope}}]\n",
+		"bad clock":        "schedule: {work_start: \"25:99\"}\n",
+		"repeated number":  "queues: [{name: q, group: g, strategy: ring-all}]\nroutes: [{number: \"1\", default: {kind: queue, target: q}}, {number: \"1\", default: {kind: hangup}}]\n",
+	}
+	for name, y := range bad {
+		if _, err := LoadPlan(strings.NewReader(y)); err == nil {
+			t.Errorf("%s: accepted", name)
 		}
 	}
 }
