@@ -119,3 +119,26 @@ func TestPercentiles(t *testing.T) {
 		t.Error("empty")
 	}
 }
+
+// BenchmarkCreateOverHTTP profiles ticket creation in one process:
+// go test -run '^$' -bench CreateOverHTTP -cpuprofile cpu.out ./internal/loadtest
+func BenchmarkCreateOverHTTP(b *testing.B) {
+	ctx := context.Background()
+	st := storetest.SQLite(b)
+	if _, err := Seed(ctx, st, SeedOptions{Tickets: 1000, Seed: 3}); err != nil {
+		b.Fatal(err)
+	}
+	acc := account.New(st, nil)
+	secret, _, err := acc.CreateAPIKey(ctx, "test", "bench", "agent", "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(httpapi.New(httpapi.Deps{Service: workorder.New(st, b.TempDir(), nil), Accounts: acc, Store: st}))
+	defer srv.Close()
+	b.ResetTimer()
+	res, err := CreateOverHTTP(ctx, HTTPOptions{URL: srv.URL, Token: secret, Clients: 32, Duration: 5 * time.Second})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(res.PerSecond(), "tickets/s")
+}

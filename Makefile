@@ -1,0 +1,64 @@
+# Hotline — common tasks. The README's two commands need none of this; it is for builds and
+# the benchmark (figures in BENCHMARKS.md).
+
+GO        ?= go
+BIN       ?= bin/hotline
+VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS   := -s -w -X github.com/hotline-dev/hotline/internal/cli.Version=$(VERSION)
+
+# Benchmark settings: override on the command line, e.g. make bench TICKETS=200000.
+TICKETS   ?= 1000000
+CLIENTS   ?= 32
+DURATION  ?= 20s
+ROUNDS    ?= 30
+BENCH_DIR ?= /tmp/hotline-bench
+PG_ADMIN  ?= postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
+PG_BENCH  ?= postgres://postgres@127.0.0.1:5432/hotline_bench?sslmode=disable
+
+.PHONY: all build test run demo bench bench-sqlite bench-postgres bench-one clean
+
+all: build
+
+build:
+	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/hotline
+
+test:
+	$(GO) test ./...
+
+run:
+	$(GO) run ./cmd/hotline serve --demo
+
+# bench runs everything BENCHMARKS.md reports, on SQLite then PostgreSQL: the database's raw
+# insert rate, seeding TICKETS tickets, ticket creation over HTTP by CLIENTS clients, list
+# latency at TICKETS tickets, and the server's idle memory. About 8 minutes at 1 M tickets
+# on the 2-core reference machine.
+bench: build
+	@$(MAKE) --no-print-directory bench-sqlite
+	@$(MAKE) --no-print-directory bench-postgres
+
+bench-sqlite:
+	@rm -rf $(BENCH_DIR)/sqlite && mkdir -p $(BENCH_DIR)/sqlite
+	@$(MAKE) --no-print-directory bench-one DB=$(BENCH_DIR)/sqlite/hotline.db RAWDB=$(BENCH_DIR)/sqlite/raw.db PORT=18090
+
+# The benchmark database is dropped and made afresh: the figures are for exactly TICKETS tickets.
+bench-postgres:
+	@psql "$(PG_ADMIN)" -qc 'DROP DATABASE IF EXISTS hotline_bench WITH (FORCE)' -c 'CREATE DATABASE hotline_bench'
+	@$(MAKE) --no-print-directory bench-one DB='$(PG_BENCH)' RAWDB='$(PG_BENCH)' PORT=18091
+
+bench-one:
+	@set -e; \
+	echo "== $(DB)"; \
+	$(BIN) migrate --db '$(DB)' >/dev/null; \
+	$(BIN) bench rawinsert --db '$(RAWDB)' --clients $(CLIENTS) --duration 10s; \
+	$(BIN) bench seed --db '$(DB)' --tickets $(TICKETS); \
+	$(BIN) serve --db '$(DB)' --http 127.0.0.1:$(PORT) --log-level warn & pid=$$!; \
+	trap "kill $$pid 2>/dev/null" EXIT; \
+	for i in $$(seq 1 100); do curl -fs http://127.0.0.1:$(PORT)/healthz >/dev/null && break; sleep 0.2; done; \
+	sleep 2; echo "idle RSS of hotline serve: $$(awk '/VmRSS/ {printf "%.1f MB", $$2/1024}' /proc/$$pid/status)"; \
+	token=$$($(BIN) apikey create --db '$(DB)' --name bench --role agent 2>/dev/null); \
+	$(BIN) bench http --url http://127.0.0.1:$(PORT) --token $$token --clients $(CLIENTS) --duration $(DURATION); \
+	$(BIN) bench list --url http://127.0.0.1:$(PORT) --token $$token --db '$(DB)' --rounds $(ROUNDS); \
+	echo "RSS of hotline serve after the load: $$(awk '/VmRSS/ {printf "%.1f MB", $$2/1024}' /proc/$$pid/status)"
+
+clean:
+	rm -rf bin $(BENCH_DIR)
