@@ -362,6 +362,33 @@ func TestBrowserLifecycle(t *testing.T) {
 	e.waitJS("focus back on the phone for the next call", `document.activeElement && document.activeElement.id === 'f-phone'`)
 	e.shot("04-agent-registered")
 
+	// A consultation answered on the call: register and close in one step, keyboard only.
+	e.keys("type the phone", "13900001111")
+	e.tabTo("f-subject", 12)
+	e.keys("type the subject", "咨询公积金提取条件")
+	e.tabTo("f-answer", 8)
+	e.keys("type the answer", "已告知：连续缴存满 3 个月可申请提取，携带身份证到任一网点办理。")
+	e.tabTo("btn-close", 4)
+	e.keys("answer and close with Enter", kb.Enter)
+	e.waitJS("closed on the spot", `(()=>{const li=document.querySelector('[data-test=recent] li');return !!li&&li.textContent.includes('已办结')&&li.textContent.includes('咨询公积金')})()`)
+
+	// Register and dispatch at once with Ctrl+Enter: the category's department is preselected.
+	e.waitJS("focus back on the phone", `document.activeElement && document.activeElement.id === 'f-phone'`)
+	e.keys("type the phone", "13700002222")
+	e.tabTo("f-category", 6)
+	e.keys("search the category", "城管执法")
+	e.waitJS("category suggestions", `[...document.querySelectorAll('.el-cascader__suggestion-item')].some(x=>x.offsetParent!==null&&x.textContent.includes('城管执法'))`)
+	e.keys("into the suggestions", kb.ArrowDown)
+	e.keys("pick the category", kb.Enter)
+	e.waitJS("department suggested", `document.querySelector('#f-dept').textContent.includes('市城管局') || [...document.querySelectorAll('#f-dept .el-select__selected-item')].some(x=>x.textContent.includes('市城管局'))`)
+	e.tabTo("f-subject", 8)
+	e.keys("type the subject", "人行道井盖缺失")
+	e.run("register and dispatch with Ctrl+Enter", chromedp.KeyEvent(kb.Enter, chromedp.KeyModifiers(chromedp.ModifierCtrl)))
+	e.waitJS("registered and dispatched", `(()=>{const li=document.querySelector('[data-test=recent] li');return !!li&&li.textContent.includes('待签收')&&li.textContent.includes('市城管局')})()`)
+	if n := e.countTickets(); n != before+3 {
+		t.Errorf("want 3 new tickets after three registrations, have %d", n-before)
+	}
+
 	// The ticket page as the agent: registered, phone in full, category path, timeline.
 	check(e.open("/tickets/"+number, `!!document.querySelector('[data-test=ticket-state]') && document.querySelectorAll('[data-test=timeline] .el-timeline-item').length >= 1`))
 	if s := e.text(`[data-test=ticket-state]`); s != "已登记" {
@@ -452,9 +479,21 @@ func TestBrowserLifecycle(t *testing.T) {
 
 	// Administration and the leader's overview render.
 	e.login("admin", "admin12345")
-	check(e.open("/admin/regions", `document.querySelectorAll('.leaflet-interactive').length > 0 && !!document.querySelector('.el-table__row')`))
+	check(e.open("/admin/regions", `document.querySelectorAll('.leaflet-interactive').length > 0 && !!document.querySelector('.org-node')`))
 	e.shot("11-admin-regions")
-	check(e.open("/tickets", `!!document.querySelector('.el-table__row')`))
+	check(e.open("/admin/departments", `document.body.textContent.includes('市城管局') && !!document.querySelector('.org-node')`))
+	e.shot("13-admin-departments")
+	check(e.open("/admin/categories", `document.body.textContent.includes('城乡建设') && !!document.querySelector('.org-node')`))
+	e.shot("14-admin-categories")
+	check(e.open("/admin/users", `document.body.textContent.includes('dispatcher') && !!document.querySelector('.el-table__row')`))
+	e.shot("15-admin-users")
+	check(e.open("/admin/audit", `!!document.querySelector('.el-table__row')`))
+	e.shot("16-admin-audit")
+	e.logout()
+
+	// The leader's overview: every ticket, searchable.
+	e.login("leader", "leader12345")
+	check(e.open("/", `location.pathname === '/tickets' && !!document.querySelector('.el-table__row')`))
 	e.shot("12-ticket-list")
 	if slow > 0 {
 		// Timings on a shared CI machine are noisy, so they fail the test only when asked to.

@@ -8,6 +8,8 @@ const zh = {
     view: '查看', print: '打印', back: '返回', close: '关闭', yes: '是', no: '否', all: '全部', actions: '操作',
     networkError: '无法连接服务器', forbidden: '无权进行此操作', notFound: '未找到', invalid: '输入有误，请检查标红的字段',
     language: '语言', noData: '暂无数据', days: '天', name: '名称', code: '编码', parent: '上级', kind: '类型',
+    conflict: '数据已被他人修改或已存在，请刷新后重试', tooLarge: '文件过大（最大 20 MB）', badType: '不支持的文件类型',
+    tooMany: '操作过于频繁，请稍后再试', serverError: '服务器出错，已记录，请稍后再试',
   },
   nav: {
     agent: '受理台', dispatch: '派单/审核台', dept: '承办台', tickets: '工单查询', overview: '工单总览',
@@ -78,6 +80,8 @@ const en = {
     networkError: 'Cannot reach the server', forbidden: 'You may not do this', notFound: 'Not found',
     invalid: 'Please correct the fields marked in red', language: 'Language', noData: 'No data', days: 'days',
     name: 'Name', code: 'Code', parent: 'Parent', kind: 'Kind',
+    conflict: 'Changed or taken meanwhile; reload and retry', tooLarge: 'File too large (20 MB at most)',
+    badType: 'File type not accepted', tooMany: 'Too many attempts; try again later', serverError: 'Server error; it has been logged',
   },
   nav: {
     agent: 'Agent desk', dispatch: 'Dispatch & review', dept: 'Department desk', tickets: 'Tickets', overview: 'Overview',

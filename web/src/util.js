@@ -56,11 +56,19 @@ export function showError(e, into) {
     ElMessage({ type: 'error', message: t('common.invalid'), grouping: true })
     return true
   }
+  // The server's sentences are English; in Chinese the status says enough.
+  const zh = i18n.global.locale.value === 'zh-CN'
   let msg = e && e.message
-  if (e && e.status === 0) msg = t('common.networkError')
-  else if (e && e.status === 403 && !msg) msg = t('common.forbidden')
-  else if (e && e.status === 404) msg = t('common.notFound')
-  else if (e && e.status === 409 && e.allowed) msg = t('ticket.notAllowed')
+  const st = e && e.status
+  if (st === 0) msg = t('common.networkError')
+  else if (st === 403 && (zh || !msg)) msg = t('common.forbidden')
+  else if (st === 404) msg = t('common.notFound')
+  else if (st === 409 && e.allowed) msg = t('ticket.notAllowed')
+  else if (st === 409 && zh) msg = t('common.conflict')
+  else if (st === 413) msg = t('common.tooLarge')
+  else if (st === 415) msg = t('common.badType')
+  else if (st === 429) msg = t('common.tooMany')
+  else if (st >= 500) msg = t('common.serverError')
   ElMessage({ type: 'error', message: msg || 'error', grouping: true })
   return false
 }
