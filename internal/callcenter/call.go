@@ -156,6 +156,15 @@ func (s *Server) onInvite(req *sip.Request, tx sip.ServerTransaction) {
 			return
 		}
 	}
+	s.mu.Lock()
+	_, dup := s.calls[cdr.CallID]
+	s.mu.Unlock()
+	if dup {
+		// A second INVITE reusing a live Call-ID (not a retransmission: those stay in the
+		// transaction layer) would hijack the call.
+		respond(482, "Loop Detected")
+		return
+	}
 	route, ok := s.ports.Plan.Route(called)
 	if !ok {
 		respond(sip.StatusNotFound, "Not Found")
@@ -550,6 +559,14 @@ func (c *call) forward(target string) {
 func (c *call) finish() {
 	s := c.s
 	c.setState("ending")
+	// Our own BYE must not read as the caller's: settle the side first.
+	if c.dlg.Context().Err() == nil {
+		if s.ctx.Err() != nil {
+			c.ending("system", "shutdown")
+		} else {
+			c.ending("system", "completed")
+		}
+	}
 	c.hangup()
 	c.cancel()
 	c.rtp.Close()
@@ -578,9 +595,6 @@ func (c *call) finish() {
 	cdr.HangupSide, cdr.HangupReason = c.endSide, c.endReason
 	if cdr.HangupSide == "" {
 		cdr.HangupSide, cdr.HangupReason = "system", "completed"
-		if s.ctx.Err() != nil {
-			cdr.HangupReason = "shutdown"
-		}
 	}
 	if cdr.Abandoned {
 		cdr.HangupReason = "abandoned"
