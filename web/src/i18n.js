@@ -66,7 +66,7 @@ const zh = {
     target: '对象', geojsonInvalid: 'GeoJSON 无效：需要 Polygon 或 MultiPolygon', phone: '电话',
   },
   home: { welcome: '欢迎，{name}', noDesk: '您的角色没有对应的工作台' },
-  citizen: { edit: '编辑档案', tags: '标签' },
+  citizen: { edit: '编辑档案', tags: '标签', profile: '查看市民档案' },
   kinds: { centre: '热线中心', bureau: '市直部门', district: '区县', street: '街道/乡镇', community: '社区/村', company: '公共服务企业' },
   levels: { city: '市', district: '区县', street: '街道', community: '社区' },
 }
@@ -139,7 +139,7 @@ const en = {
     target: 'Target', geojsonInvalid: 'Invalid GeoJSON: a Polygon or MultiPolygon is needed', phone: 'Phone',
   },
   home: { welcome: 'Welcome, {name}', noDesk: 'Your role has no desk' },
-  citizen: { edit: 'Edit profile', tags: 'Tags' },
+  citizen: { edit: 'Edit profile', tags: 'Tags', profile: 'Citizen profile' },
   kinds: { centre: 'Hotline centre', bureau: 'City bureau', district: 'District', street: 'Street', community: 'Community', company: 'Utility company' },
   levels: { city: 'City', district: 'District', street: 'Street', community: 'Community' },
   // English names of the server's identifiers; Chinese comes from /api/v1/meta.

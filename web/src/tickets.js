@@ -1,5 +1,5 @@
 // usePagedTickets loads GET /tickets a page at a time with a filter object.
-import { ref } from 'vue'
+import { onBeforeUnmount, ref } from 'vue'
 import { api, qs } from './api'
 import { showError } from './util'
 
@@ -34,4 +34,16 @@ export function usePagedTickets(filter, { limit = 50 } = {}) {
   }
 
   return { items, loading, next, load, more: () => load(false), replace }
+}
+
+// useAutoRefresh reloads a desk's queue every period while the tab is visible, no dialog is
+// open and the user has not paged past the first page (no live event stream yet).
+export function useAutoRefresh(list, period = 60000) {
+  const timer = setInterval(() => {
+    if (document.visibilityState !== 'visible' || list.loading.value) return
+    if (document.querySelector('.el-overlay-dialog:not([style*="display: none"])')) return
+    if (list.items.value.length > 60) return
+    list.load(true)
+  }, period)
+  onBeforeUnmount(() => clearInterval(timer))
 }
