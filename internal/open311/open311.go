@@ -65,6 +65,12 @@ func New(d Deps) *Server {
 	if d.Created == nil {
 		d.Created = func(string) {}
 	}
+	if d.Config.Contact == "" {
+		d.Config.Contact = "12345 政务服务便民热线"
+	}
+	if d.Config.KeyService == "" {
+		d.Config.KeyService = "Ask the hotline's administrator for an api_key (hotline apikey create --name NAME --role agent)."
+	}
 	if d.Config.Changeset.IsZero() {
 		d.Config.Changeset = time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC)
 	}
