@@ -343,6 +343,7 @@ func testRefused(t *testing.T, e *apitest.Env) {
 		{"return without reason", "handler_a1", "return", nil, http.StatusBadRequest, "note", nil},
 		{"unknown field", "handler_a1", "accept", `{"note":"x","department":"a1"}`, http.StatusBadRequest, "department", nil},
 		{"wrong type", "handler_a1", "accept", `{"note":5}`, http.StatusBadRequest, "note", nil},
+		{"fractional days", "handler_a1", "accept", `{"days":2.5}`, http.StatusBadRequest, "days", nil},
 		{"malformed JSON", "handler_a1", "accept", `{"note":`, http.StatusBadRequest, "", nil},
 		{"two values", "handler_a1", "accept", `{} {}`, http.StatusBadRequest, "", nil},
 		{"foreign attachment", "handler_a1", "accept", map[string]any{"attachments": []string{"nope"}}, http.StatusBadRequest, "attachments", nil},

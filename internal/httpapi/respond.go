@@ -199,7 +199,9 @@ func jsonKind(k string) string {
 		return "an array"
 	case "map", "struct":
 		return "an object"
-	case "int", "int64", "int32", "float64", "float32", "uint", "uint64":
+	case "int", "int64", "int32", "uint", "uint64":
+		return "a whole number"
+	case "float64", "float32":
 		return "a number"
 	}
 	return k
