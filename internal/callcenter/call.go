@@ -212,7 +212,12 @@ func (s *Server) answer(req *sip.Request, tx sip.ServerTransaction, cdr CDR) (*c
 	s.mu.Lock()
 	s.calls[c.id] = c
 	s.mu.Unlock()
-	if err := dlg.RespondSDP(body); err != nil {
+	// 180 first: some gateways start their answer-seizure timers only on it.
+	err = dlg.Respond(sip.StatusRinging, "Ringing", nil)
+	if err == nil {
+		err = dlg.RespondSDP(body)
+	}
+	if err != nil {
 		s.mu.Lock()
 		delete(s.calls, c.id)
 		s.mu.Unlock()
