@@ -391,6 +391,7 @@ func (s *Server) publish(ev Event) {
 	if s.ports.Events == nil {
 		return
 	}
+	ev.At = ev.At.UTC()
 	select {
 	case s.events <- ev:
 	default:

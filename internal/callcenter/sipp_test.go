@@ -590,3 +590,18 @@ func TestCloseEndsCallsWithShutdownCDR(t *testing.T) {
 	}
 	caller.cmd.Process.Kill()
 }
+
+func TestSIPAgentOnTCP(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	uasPort, mediaPort := freePort(t), freePort(t)
+	agent := r.sipp("agent tcp", "-t", "t1", "-sf", "agent_answer.xml", "-p", fmt.Sprint(uasPort), "-mp", fmt.Sprint(mediaPort), "-rtp_echo", "-m", "1")
+	r.sipp("register tcp", r.addr, "-t", "t1", "-sf", "agent_register.xml", "-p", fmt.Sprint(freePort(t)), "-s", "1001",
+		"-au", "1001", "-ap", "pw1001", "-key", "contact_port", fmt.Sprint(uasPort), "-m", "1").wait(t, 10*time.Second)
+	r.waitAgent("1001", acd.Ready)
+	r.caller("13800000017", "12345", 2000, g711aPcap).wait(t, 10*time.Second)
+	agent.wait(t, 5*time.Second)
+	if cdr := r.cdrs.next(t, 5*time.Second); cdr.Agent != "1001" || cdr.RecordingPath == "" {
+		t.Fatalf("cdr %+v", cdr)
+	}
+}
