@@ -51,7 +51,7 @@ type Result struct {
 	Elapsed                                                  time.Duration
 }
 
-// Empty reports whether st holds no tickets and no users, the condition for loading.
+// Empty reports whether st holds no tickets, users or departments, the condition for loading.
 func Empty(ctx context.Context, st *store.Store) (bool, error) {
 	n, err := st.CountTickets(ctx)
 	if err != nil {
@@ -61,7 +61,11 @@ func Empty(ctx context.Context, st *store.Store) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	return n == 0 && len(users) == 0, nil
+	depts, err := st.Departments(ctx)
+	if err != nil {
+		return false, err
+	}
+	return n == 0 && len(users) == 0 && len(depts) == 0, nil
 }
 
 // Load writes the demo city, users and tickets into an empty store.
@@ -75,13 +79,6 @@ func Load(ctx context.Context, st *store.Store, accounts *account.Accounts, log 
 		return nil, err
 	}
 	if !empty {
-		return nil, ErrNotEmpty
-	}
-	depts, err := st.Departments(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if len(depts) > 0 {
 		return nil, ErrNotEmpty
 	}
 	o, err := LoadOrganisation(ctx, st)
