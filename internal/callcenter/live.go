@@ -1,6 +1,7 @@
 package callcenter
 
 import (
+	"errors"
 	"slices"
 	"time"
 
@@ -78,4 +79,21 @@ func (s *Server) Agents() []AgentStatus {
 		out = append(out, st)
 	}
 	return out
+}
+
+// ErrNoSuchCall is returned for a call that is not (or no longer) in progress.
+var ErrNoSuchCall = errors.New("callcenter: no such call")
+
+// Hangup ends a call in progress from the monitor's desk (强拆): both legs get BYE and
+// the CDR says the system hung up, reason "forced".
+func (s *Server) Hangup(callID string) error {
+	s.mu.Lock()
+	c := s.calls[callID]
+	s.mu.Unlock()
+	if c == nil {
+		return ErrNoSuchCall
+	}
+	c.ending("system", "forced")
+	c.cancel()
+	return nil
 }

@@ -2,10 +2,13 @@ package callcenter
 
 import (
 	"context"
+	"errors"
 	"os"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hotline-dev/hotline/internal/acd"
 )
 
 func TestWeekSchedulePeriods(t *testing.T) {
@@ -121,5 +124,42 @@ func TestLoadPlan(t *testing.T) {
 		if _, err := LoadPlan(strings.NewReader(y)); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
+	}
+}
+
+type downAgents struct{}
+
+func (downAgents) Agents(context.Context) ([]AgentInfo, error) {
+	return nil, errors.New("database down")
+}
+func (downAgents) AgentStateChanged(context.Context, string, acd.AgentState, time.Time) error {
+	return errors.New("database down")
+}
+
+// A node that starts while the database is down still knows the agents it saw last.
+func TestAgentDirectoryCachedOnDisk(t *testing.T) {
+	dir := t.TempDir()
+	ports := func(a AgentDirectory) Ports { return Ports{CDR: newMemCDR(), Agents: a, Plan: DefaultPlan()} }
+	up := &memAgents{agents: []AgentInfo{{Ext: "1001", Password: "pw", Skills: map[string]int{"12345": 1}}}}
+	s1, err := New(Config{DataDir: dir}, ports(up), quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s1.loadAgents(context.Background())
+	s2, err := New(Config{DataDir: dir}, ports(downAgents{}), quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s2.loadAgents(context.Background())
+	if pw, ok := s2.password("1001"); !ok || pw != "pw" {
+		t.Fatalf("password from cache: %q %v", pw, ok)
+	}
+	if _, ok := s2.center.Agent("1001"); !ok {
+		t.Fatal("agent not restored")
+	}
+	s3, _ := New(Config{DataDir: t.TempDir()}, ports(downAgents{}), quiet)
+	s3.loadAgents(context.Background())
+	if _, ok := s3.password("1001"); ok {
+		t.Fatal("agent invented without a cache")
 	}
 }

@@ -263,6 +263,22 @@ func (s *Server) Start(ctx context.Context) error {
 	go func() { defer s.wg.Done(); s.spool.Run(s.ctx) }()
 	go func() { defer s.wg.Done(); s.acdLoop() }()
 	go func() { defer s.wg.Done(); s.eventLoop() }()
+	s.wg.Add(1)
+	go func() {
+		// Agents added or changed in the directory show up within a minute; a slow
+		// database delays only this loop, never the ACD clock.
+		defer s.wg.Done()
+		t := time.NewTicker(time.Minute)
+		defer t.Stop()
+		for {
+			select {
+			case <-s.ctx.Done():
+				return
+			case <-t.C:
+				s.loadAgents(s.ctx)
+			}
+		}
+	}()
 	s.log.Info("sip listening", "udp", udp.LocalAddr(), "tcp", tcp.Addr(), "rtp", fmt.Sprintf("%d-%d", s.cfg.RTPPortMin, s.cfg.RTPPortMax))
 	return nil
 }
@@ -312,6 +328,8 @@ func (s *Server) close() error {
 // that starts while the database is down still knows its agents and lets them register.
 func (s *Server) loadAgents(ctx context.Context) {
 	cache := path.Join(s.cfg.DataDir, "spool", "agents.json")
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
 	agents, err := s.ports.Agents.Agents(ctx)
 	if err != nil {
 		b, rerr := os.ReadFile(cache)
@@ -415,14 +433,10 @@ func (s *Server) eventLoop() {
 func (s *Server) acdLoop() {
 	t := time.NewTicker(200 * time.Millisecond)
 	defer t.Stop()
-	reload := time.NewTicker(time.Minute)
-	defer reload.Stop()
 	for {
 		select {
 		case <-s.ctx.Done():
 			return
-		case <-reload.C:
-			s.loadAgents(s.ctx)
 		case <-t.C:
 		case <-s.kick:
 		}

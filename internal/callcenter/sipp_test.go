@@ -3,6 +3,7 @@ package callcenter
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -581,6 +582,9 @@ func TestCloseEndsCallsWithShutdownCDR(t *testing.T) {
 	for len(r.srv.LiveCalls()) == 0 && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}
+	if err := r.srv.Hangup("no-such-call"); !errors.Is(err, ErrNoSuchCall) {
+		t.Errorf("hangup of an unknown call: %v", err)
+	}
 	if err := r.srv.Close(); err != nil {
 		t.Logf("close: %v", err)
 	}
@@ -602,6 +606,36 @@ func TestSIPAgentOnTCP(t *testing.T) {
 	r.caller("13800000017", "12345", 2000, g711aPcap).wait(t, 10*time.Second)
 	agent.wait(t, 5*time.Second)
 	if cdr := r.cdrs.next(t, 5*time.Second); cdr.Agent != "1001" || cdr.RecordingPath == "" {
+		t.Fatalf("cdr %+v", cdr)
+	}
+}
+
+func TestSIPMonitorForcesHangup(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	agent := r.agentPhone("1001", "pw1001", "agent_answer.xml")
+	caller := r.sipp("caller", r.addr, "-sf", "caller_waits_for_bye.xml", "-p", fmt.Sprint(freePort(t)), "-mp", fmt.Sprint(freePort(t)),
+		"-s", "12345", "-key", "caller", "13800000018", "-key", "pcap", g711aPcap, "-m", "1")
+	var id string
+	deadline := time.Now().Add(5 * time.Second)
+	for id == "" && time.Now().Before(deadline) {
+		for _, c := range r.srv.LiveCalls() {
+			if c.State == "talking" && c.Agent == "1001" {
+				id = c.CallID
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if id == "" {
+		t.Fatalf("call never talking: %+v", r.srv.LiveCalls())
+	}
+	time.Sleep(500 * time.Millisecond)
+	if err := r.srv.Hangup(id); err != nil {
+		t.Fatal(err)
+	}
+	caller.wait(t, 5*time.Second)
+	agent.wait(t, 5*time.Second)
+	if cdr := r.cdrs.next(t, 5*time.Second); cdr.HangupSide != "system" || cdr.HangupReason != "forced" || cdr.Agent != "1001" {
 		t.Fatalf("cdr %+v", cdr)
 	}
 }
