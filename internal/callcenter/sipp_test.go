@@ -639,3 +639,28 @@ func TestSIPMonitorForcesHangup(t *testing.T) {
 		t.Fatalf("cdr %+v", cdr)
 	}
 }
+
+// One agent, two phones (desk phone and softphone): both ring, the one picked up wins,
+// the other gets CANCEL.
+func TestSIPAgentWithTwoPhones(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	register := func(uasPort int) {
+		r.sipp("register", r.addr, "-sf", "agent_register.xml", "-p", fmt.Sprint(freePort(t)), "-s", "1001",
+			"-au", "1001", "-ap", "pw1001", "-key", "contact_port", fmt.Sprint(uasPort), "-m", "1").wait(t, 10*time.Second)
+	}
+	deskPort, softPort := freePort(t), freePort(t)
+	desk := r.sipp("desk phone", "-sf", "agent_answer.xml", "-p", fmt.Sprint(deskPort), "-mp", fmt.Sprint(freePort(t)), "-rtp_echo", "-m", "1")
+	soft := r.sipp("soft phone", "-sf", "agent_no_answer.xml", "-p", fmt.Sprint(softPort), "-mp", fmt.Sprint(freePort(t)), "-m", "1")
+	register(deskPort)
+	register(softPort)
+	if a := r.srv.Agents()[0]; len(a.Contacts) != 2 {
+		t.Fatalf("contacts %v", a.Contacts)
+	}
+	r.caller("13800000019", "12345", 2000, g711aPcap).wait(t, 10*time.Second)
+	soft.wait(t, 5*time.Second)
+	desk.wait(t, 5*time.Second)
+	if cdr := r.cdrs.next(t, 5*time.Second); cdr.Agent != "1001" || cdr.RecordingPath == "" {
+		t.Fatalf("cdr %+v", cdr)
+	}
+}
