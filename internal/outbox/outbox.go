@@ -124,9 +124,15 @@ func (w *Worker) Notify() {
 	}
 }
 
-// Run sends until ctx ends.
+// Run sends until ctx ends. It starts with the messages this node was sending when it
+// last stopped: they go again at once, under the same ids.
 func (w *Worker) Run(ctx context.Context) error {
 	w.init()
+	if n, err := w.Store.ReleaseClaims(ctx, w.Node, w.Clock.Now()); err != nil {
+		w.Log.Warn("outbox: releasing claims", "err", err)
+	} else if n > 0 {
+		w.Log.Info("outbox: retrying messages interrupted mid-send", "count", n)
+	}
 	for {
 		if _, err := w.Drain(ctx); err != nil && ctx.Err() == nil {
 			w.Log.Warn("outbox: sending", "err", err)

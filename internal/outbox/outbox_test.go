@@ -175,7 +175,27 @@ func testCrashMidSend(t *testing.T, b storetest.Backend) {
 	if got.Status != store.OutboxSent || got.ProviderID != first || got.Attempts != 2 {
 		t.Errorf("after the retry: %+v, want sent under the first provider id %s after 2 attempts", got, first)
 	}
-	// The message centre saw one submission only.
+	// A node restarting under its own name retries its interrupted sends at once.
+	again := enqueue(t, st, "sms", "13800138002", "重启后重发")
+	if _, err := st.ClaimMessages(ctx, clock.Now(), time.Hour, "n3", 10); err != nil {
+		t.Fatal(err)
+	}
+	w3 := &outbox.Worker{Store: st, Senders: map[string]outbox.Sender{"sms": outbox.SMS{Client: c}}, Clock: clock, Node: "n3"}
+	rctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { w3.Run(rctx); close(done) }()
+	if ev := p.next(t, "submit_sm", 5*time.Second); ev["destination_addr"] != "13800138002" {
+		t.Errorf("after the restart the peer got %v", ev)
+	}
+	for wait := time.Now().Add(5 * time.Second); get(t, st, again.ID).Status != store.OutboxSent; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(wait) {
+			t.Errorf("interrupted message after the restart: %s, want sent", get(t, st, again.ID).Status)
+			break
+		}
+	}
+	cancel()
+	<-done
+	// The message centre saw one submission only of the first message.
 	select {
 	case ev := <-p.events:
 		if ev["event"] == "submit_sm" {

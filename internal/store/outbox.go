@@ -261,7 +261,22 @@ func (s *Store) RetryMessage(ctx context.Context, id string, now time.Time) erro
 	})
 }
 
-// LatestMessageTo is the newest message of a template sent on a channel to any of the
+// ReleaseClaims makes the messages node was sending when it stopped due now: a node that
+// restarts under the same name retries them at once (same ids) instead of after the lease.
+func (s *Store) ReleaseClaims(ctx context.Context, node string, now time.Time) (int, error) {
+	var n int64
+	err := s.InTx(ctx, func(tx *Tx) error {
+		res, err := tx.tx.ExecContext(ctx, `UPDATE outbox SET next_attempt_at = $2 WHERE status = 'sending' AND claimed_by = $1`, node, ms(now))
+		if err != nil {
+			return err
+		}
+		n, _ = res.RowsAffected()
+		return nil
+	})
+	return int(n), err
+}
+
+// LatestMessageTo is the newest message of a template sent (or being sent) on a channel to any of the
 // recipients (a number may arrive with or without its country code).
 func (s *Store) LatestMessageTo(ctx context.Context, channel, template string, recipients []string) (*OutboxMessage, error) {
 	if len(recipients) == 0 {
@@ -274,6 +289,6 @@ func (s *Store) LatestMessageTo(ctx context.Context, channel, template string, r
 		ph[i] = fmt.Sprintf("$%d", len(args))
 	}
 	return scanOutbox(s.db.QueryRowContext(ctx, `SELECT `+outboxColumns+` FROM outbox
-		WHERE channel = $1 AND template = $2 AND recipient IN (`+strings.Join(ph, ", ")+`)
+		WHERE channel = $1 AND template = $2 AND status IN ('sent', 'sending') AND recipient IN (`+strings.Join(ph, ", ")+`)
 		ORDER BY created_at DESC, id DESC LIMIT 1`, args...))
 }
