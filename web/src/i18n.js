@@ -14,6 +14,7 @@ const zh = {
   nav: {
     agent: '受理台', dispatch: '派单/审核台', dept: '承办台', tickets: '工单查询', overview: '工单总览',
     admin: '系统管理', departments: '部门', regions: '区域', categories: '分类', users: '用户', audit: '审计日志',
+    apikeys: 'API 密钥', outbox: '发件箱',
     portal: '市民门户', logout: '退出登录', password: '修改密码',
   },
   login: {
@@ -64,7 +65,11 @@ const zh = {
     username: '用户名', displayName: '姓名', role: '角色', password: '密码', phoneGrant: '可见完整号码',
     disabled: '停用', resetPassword: '重置密码', who: '操作人', what: '动作', detail: '详情', ip: 'IP', at: '时间',
     target: '对象', geojsonInvalid: 'GeoJSON 无效：需要 Polygon 或 MultiPolygon', phone: '电话',
+    apikeys: 'API 密钥', outbox: '消息发件箱', prefix: '前缀', lastUsed: '最近使用', revoked: '已吊销', revoke: '吊销',
+    revokeConfirm: '吊销密钥“{name}”？使用它的系统将无法再访问。', secretOnce: '新密钥只显示这一次，请立即复制保存：',
+    recipient: '接收方', body: '内容', attempts: '次数', lastError: '最近错误', retry: '重发',
   },
+  outbox: { queued: '排队中', sending: '发送中', sent: '已发送', failed: '待重试', dead: '发送失败' },
   home: { welcome: '欢迎，{name}', noDesk: '您的角色没有对应的工作台' },
   citizen: { edit: '编辑档案', tags: '标签', profile: '查看市民档案' },
   kinds: { centre: '热线中心', bureau: '市直部门', district: '区县', street: '街道/乡镇', community: '社区/村', company: '公共服务企业' },
@@ -86,6 +91,7 @@ const en = {
   nav: {
     agent: 'Agent desk', dispatch: 'Dispatch & review', dept: 'Department desk', tickets: 'Tickets', overview: 'Overview',
     admin: 'Administration', departments: 'Departments', regions: 'Regions', categories: 'Categories', users: 'Users',
+    apikeys: 'API keys', outbox: 'Outbox',
     audit: 'Audit log', portal: 'Citizen portal', logout: 'Log out', password: 'Change password',
   },
   login: {
@@ -137,7 +143,11 @@ const en = {
     username: 'Username', displayName: 'Name', role: 'Role', password: 'Password', phoneGrant: 'Sees full phones',
     disabled: 'Disabled', resetPassword: 'Reset password', who: 'Who', what: 'What', detail: 'Detail', ip: 'IP', at: 'At',
     target: 'Target', geojsonInvalid: 'Invalid GeoJSON: a Polygon or MultiPolygon is needed', phone: 'Phone',
+    apikeys: 'API keys', outbox: 'Outbox', prefix: 'Prefix', lastUsed: 'Last used', revoked: 'Revoked', revoke: 'Revoke',
+    revokeConfirm: 'Revoke the key “{name}”? Systems using it lose access.', secretOnce: 'The new key is shown only once; copy it now:',
+    recipient: 'Recipient', body: 'Content', attempts: 'Attempts', lastError: 'Last error', retry: 'Retry',
   },
+  outbox: { queued: 'Queued', sending: 'Sending', sent: 'Sent', failed: 'Retrying', dead: 'Failed' },
   home: { welcome: 'Welcome, {name}', noDesk: 'Your role has no desk' },
   citizen: { edit: 'Edit profile', tags: 'Tags', profile: 'Citizen profile' },
   kinds: { centre: 'Hotline centre', bureau: 'City bureau', district: 'District', street: 'Street', community: 'Community', company: 'Utility company' },

@@ -20,6 +20,8 @@ const routes = [
       { path: 'admin/categories', component: () => import('./admin/Categories.vue') },
       { path: 'admin/users', component: () => import('./admin/Users.vue') },
       { path: 'admin/audit', component: () => import('./admin/Audit.vue') },
+      { path: 'admin/apikeys', component: () => import('./admin/APIKeys.vue') },
+      { path: 'admin/outbox', component: () => import('./admin/Outbox.vue') },
     ],
   },
   { path: '/tickets/:number/print', component: () => import('./views/TicketPrint.vue'), props: true },

@@ -1,1 +1,0 @@
-import{V as e}from"./element-plus-acbYJ5VQ.js";var t=e(null);function n(e,n,r){t.value&&t.value.start(e,n,r)}export{n,t};
