@@ -1,6 +1,7 @@
 package callcenter
 
 import (
+	"context"
 	"errors"
 	"slices"
 	"time"
@@ -95,5 +96,51 @@ func (s *Server) Hangup(callID string) error {
 	}
 	c.ending("system", "forced")
 	c.cancel()
+	return nil
+}
+
+// ErrNotTalking is returned when a call has no agent to listen to yet.
+var ErrNotTalking = errors.New("callcenter: call is not connected to an agent")
+
+// Listen calls the supervisor's extension ext and lets it hear both sides of a call in
+// progress (监听), one way: nothing it says reaches the call. It returns once the
+// supervisor answered; listening stops when either hangs up.
+func (s *Server) Listen(ctx context.Context, callID, ext string) error {
+	s.mu.Lock()
+	c := s.calls[callID]
+	s.mu.Unlock()
+	if c == nil {
+		return ErrNoSuchCall
+	}
+	c.mu.Lock()
+	talking := c.rec != nil
+	c.mu.Unlock()
+	if !talking {
+		return ErrNotTalking
+	}
+	dctx, cancel := context.WithTimeout(ctx, s.cfg.RingTimeout)
+	defer cancel()
+	stop := context.AfterFunc(c.ctx, cancel)
+	leg, err := s.dial(dctx, c, ext)
+	stop()
+	if err != nil {
+		return err
+	}
+	c.mu.Lock()
+	rec := c.rec
+	c.mu.Unlock()
+	if rec == nil || c.ctx.Err() != nil {
+		leg.hangup()
+		return ErrNotTalking
+	}
+	rec.SetTap(func(frame []int16) { leg.rtp.WritePCM(frame) })
+	go func() {
+		select {
+		case <-c.ctx.Done():
+		case <-leg.dlg.Context().Done():
+		}
+		rec.SetTap(nil)
+		leg.hangup()
+	}()
 	return nil
 }

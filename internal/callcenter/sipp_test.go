@@ -664,3 +664,48 @@ func TestSIPAgentWithTwoPhones(t *testing.T) {
 		t.Fatalf("cdr %+v", cdr)
 	}
 }
+
+func TestSIPSupervisorListens(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, func(_ *Config, p *Ports, _ *StaticPlan) {
+		a := p.Agents.(*memAgents)
+		a.agents = append(a.agents, AgentInfo{Ext: "1099", Name: "班长", Password: "pw1099", Order: 99})
+	})
+	agent := r.agentPhone("1001", "pw1001", "agent_answer.xml")
+	monitor := r.agentPhone("1099", "pw1099", "agent_answer.xml")
+	caller := r.caller("13800000020", "12345", 4000, g711aPcap)
+	var id string
+	deadline := time.Now().Add(5 * time.Second)
+	for id == "" && time.Now().Before(deadline) {
+		for _, c := range r.srv.LiveCalls() {
+			if c.State == "talking" {
+				id = c.CallID
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if id == "" {
+		t.Fatal("call never connected")
+	}
+	if err := r.srv.Listen(context.Background(), id, "1099"); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(600 * time.Millisecond)
+	var sent int64
+	r.srv.mu.Lock()
+	for _, l := range r.srv.legs {
+		if l.ext == "1099" {
+			_, sent = l.rtp.Packets()
+		}
+	}
+	r.srv.mu.Unlock()
+	if sent < 20 {
+		t.Errorf("supervisor got %d packets in 600 ms", sent)
+	}
+	caller.wait(t, 10*time.Second)
+	agent.wait(t, 5*time.Second)
+	monitor.wait(t, 5*time.Second) // hung up with the call
+	if cdr := r.cdrs.next(t, 5*time.Second); cdr.Agent != "1001" {
+		t.Fatalf("cdr %+v", cdr)
+	}
+}

@@ -2,6 +2,7 @@ package media
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -18,6 +19,17 @@ type Mixer struct {
 	stop   chan struct{}
 	done   chan struct{}
 	err    error
+	tap    atomic.Pointer[func([]int16)]
+}
+
+// SetTap hands every mixed 20 ms frame to f as well (a supervisor listening in, 监听);
+// nil removes it. f runs on the mixer's clock and must not block.
+func (m *Mixer) SetTap(f func(frame []int16)) {
+	if f == nil {
+		m.tap.Store(nil)
+		return
+	}
+	m.tap.Store(&f)
 }
 
 // maxBacklog bounds each leg's buffer (jitter); older audio is dropped past it.
@@ -87,6 +99,9 @@ func (m *Mixer) writeDue(now time.Time) {
 		m.mu.Unlock()
 		if err := m.w.Write(frame); err != nil && m.err == nil {
 			m.err = err
+		}
+		if tap := m.tap.Load(); tap != nil {
+			(*tap)(frame)
 		}
 	}
 }
