@@ -5,11 +5,14 @@ package loadtest
 
 import (
 	"context"
+	crand "crypto/rand"
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"io"
 	mrand "math/rand/v2"
+	"sort"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -43,6 +46,7 @@ const seedPhonePrefix = "170"
 // seeder holds the organisation the tickets are drawn from.
 type seeder struct {
 	rnd      *mrand.Rand
+	idRnd    *mrand.Rand // ids only; not seeded
 	now      time.Time
 	cats     []org.Category // leaves with a department
 	regions  []org.Region   // communities (or the deepest level present)
@@ -110,34 +114,69 @@ func Seed(ctx context.Context, st *store.Store, opt SeedOptions) (*SeedResult, e
 			}
 		}
 	}()
-	for b := range batches {
-		err := st.InTx(ctx, func(tx *store.Tx) error {
-			if err := tx.BulkCache(ctx, 256); err != nil {
-				return err
-			}
-			if err := tx.BulkInsertTickets(ctx, b.ts, b.evs); err != nil {
-				return err
-			}
-			for day, n := range b.touched {
-				if err := tx.RaiseDailySeq(ctx, day, n); err != nil {
-					return err
+	// PostgreSQL takes two writers at once (one core each for the backends); SQLite has one.
+	workers := 1
+	if st.Driver() == "postgres" {
+		workers = 2
+	}
+	var mu sync.Mutex
+	var firstErr error
+	committed := map[string]int{} // the highest number written per day
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := range batches {
+				err := st.InTx(ctx, func(tx *store.Tx) error {
+					if err := tx.BulkCache(ctx, 256); err != nil {
+						return err
+					}
+					return tx.BulkInsertTickets(ctx, b.ts, b.evs)
+				})
+				mu.Lock()
+				if err != nil {
+					if firstErr == nil {
+						firstErr = err
+					}
+					mu.Unlock()
+					stopGen()
+					continue // drain, so the generator is never stuck
 				}
+				for day, n := range b.touched {
+					committed[day] = max(committed[day], n)
+				}
+				for _, t := range b.ts {
+					res.States[t.State]++
+				}
+				res.Tickets += len(b.ts)
+				res.Events += len(b.evs)
+				if opt.Progress != nil && (time.Since(lastProgress) > time.Second || res.Tickets == len(times)) {
+					lastProgress = time.Now()
+					fmt.Fprintf(opt.Progress, "\rseeded %d/%d tickets (%.0f/s)", res.Tickets, opt.Tickets,
+						float64(res.Tickets)/time.Since(start).Seconds())
+				}
+				mu.Unlock()
 			}
-			return nil
-		})
-		if err != nil {
-			return res, err
+		}()
+	}
+	wg.Wait()
+	// The day counters move past the numbers written, also after a failure, so later
+	// registrations never collide with seeded tickets. One transaction, after the writers:
+	// two creating the same day's sequence at once would collide in PostgreSQL's catalogue.
+	err = st.InTx(ctx, func(tx *store.Tx) error {
+		for _, day := range sortedDays(committed) {
+			if err := tx.RaiseDailySeq(ctx, day, committed[day]); err != nil {
+				return err
+			}
 		}
-		for _, t := range b.ts {
-			res.States[t.State]++
-		}
-		res.Tickets += len(b.ts)
-		res.Events += len(b.evs)
-		if opt.Progress != nil && (time.Since(lastProgress) > time.Second || res.Tickets == len(times)) {
-			lastProgress = time.Now()
-			fmt.Fprintf(opt.Progress, "\rseeded %d/%d tickets (%.0f/s)", res.Tickets, opt.Tickets,
-				float64(res.Tickets)/time.Since(start).Seconds())
-		}
+		return nil
+	})
+	if firstErr != nil {
+		return res, firstErr
+	}
+	if err != nil {
+		return res, err
 	}
 	if opt.Progress != nil {
 		fmt.Fprintln(opt.Progress)
@@ -174,7 +213,10 @@ func newSeeder(ctx context.Context, st *store.Store, opt SeedOptions) (*seeder, 
 			return nil, err
 		}
 	}
-	s := &seeder{rnd: mrand.New(mrand.NewPCG(opt.Seed, 7)), now: opt.Now, bounds: map[string][4]float64{},
+	var b [16]byte
+	_, _ = crand.Read(b[:])
+	s := &seeder{rnd: mrand.New(mrand.NewPCG(opt.Seed, 7)), now: opt.Now,
+		idRnd: mrand.New(mrand.NewPCG(binary.LittleEndian.Uint64(b[:8]), binary.LittleEndian.Uint64(b[8:]))), bounds: map[string][4]float64{},
 		msgs: demo.Messages(), newCits: map[int]bool{}}
 	cats, err := st.Categories(ctx)
 	if err != nil {
@@ -309,6 +351,15 @@ func (s *seeder) spread(n int, now time.Time) []time.Time {
 	return out
 }
 
+func sortedDays(m map[string]int) []string {
+	out := make([]string, 0, len(m))
+	for d := range m {
+		out = append(out, d)
+	}
+	sort.Strings(out)
+	return out
+}
+
 func sortTimes(ts []time.Time) {
 	// Insertion sort is enough: a day holds a few thousand times at most.
 	for i := 1; i < len(ts); i++ {
@@ -318,7 +369,10 @@ func sortTimes(ts []time.Time) {
 	}
 }
 
-// uuidAt is a UUIDv7 carrying the time it names, so ids sort like the tickets they name.
+// id is a UUIDv7 carrying the time it names, so ids sort like the tickets they name. Its
+// random part does not come from the seed: seeding twice with one seed must not collide.
+func (s *seeder) id(at time.Time) string { return uuidAt(at, s.idRnd) }
+
 func uuidAt(at time.Time, r *mrand.Rand) string {
 	var b [16]byte
 	ms := uint64(at.UnixMilli())
@@ -392,7 +446,7 @@ func (s *seeder) ticket(at time.Time) (*ticket.Ticket, []ticket.Event) {
 	cz := s.citizens[ci]
 	cz.TicketCount++
 	t := &ticket.Ticket{
-		ID: uuidAt(at, r), Channel: ticket.ChannelPhone, RequestType: ticket.Complaint, CategoryID: cat.ID,
+		ID: s.id(at), Channel: ticket.ChannelPhone, RequestType: ticket.Complaint, CategoryID: cat.ID,
 		RegionID: reg.ID, Subject: truncate(m.Subject, ticket.MaxSubject), Description: truncate(m.Text, 300),
 		CitizenID: cz.ID, Phone: cz.Phone, CitizenName: cz.Name, Urgency: ticket.Normal, CreatedAt: at,
 	}
@@ -431,12 +485,12 @@ func (s *seeder) ticket(at time.Time) (*ticket.Ticket, []ticket.Event) {
 		closed := at.Add(time.Duration(2+r.IntN(10)) * time.Minute)
 		t.ClosedAt, t.UpdatedAt, t.Version = &closed, closed, 2
 		return t, []ticket.Event{
-			{ID: uuidAt(at, r), TicketID: t.ID, Seq: 1, Action: ticket.ActRegister, Actor: "seed", Role: "agent", ToState: ticket.Registered, At: at},
-			{ID: uuidAt(closed, r), TicketID: t.ID, Seq: 2, Action: ticket.ActCloseOnSpot, Actor: "seed", Role: "agent",
+			{ID: s.id(at), TicketID: t.ID, Seq: 1, Action: ticket.ActRegister, Actor: "seed", Role: "agent", ToState: ticket.Registered, At: at},
+			{ID: s.id(closed), TicketID: t.ID, Seq: 2, Action: ticket.ActCloseOnSpot, Actor: "seed", Role: "agent",
 				FromState: ticket.Registered, ToState: ticket.Closed, Note: t.Reply, At: closed},
 		}
 	}
-	evs := []ticket.Event{{ID: uuidAt(at, r), TicketID: t.ID, Seq: 1, Action: ticket.ActRegister, Actor: "seed", Role: "agent",
+	evs := []ticket.Event{{ID: s.id(at), TicketID: t.ID, Seq: 1, Action: ticket.ActRegister, Actor: "seed", Role: "agent",
 		ToState: ticket.Registered, At: at}}
 	t.UpdatedAt, t.Version = at, 1
 	if t.State == ticket.Registered {
@@ -452,7 +506,7 @@ func (s *seeder) ticket(at time.Time) (*ticket.Ticket, []ticket.Event) {
 		sign, handle = dispatched.Add(30*time.Minute), dispatched.Add(2*time.Hour)
 	}
 	t.SignDeadline, t.HandleDeadline = &sign, &handle
-	evs = append(evs, ticket.Event{ID: uuidAt(dispatched, r), TicketID: t.ID, Seq: 2, Action: ticket.ActDispatch,
+	evs = append(evs, ticket.Event{ID: s.id(dispatched), TicketID: t.ID, Seq: 2, Action: ticket.ActDispatch,
 		Actor: "seed", Role: "dispatcher", FromState: ticket.Registered, ToState: ticket.Dispatched, DepartmentID: t.DepartmentID, At: dispatched})
 	t.UpdatedAt, t.Version = dispatched, 2
 	last := dispatched.Add(time.Duration(1+r.IntN(24*10)) * time.Hour)
@@ -483,7 +537,7 @@ func (s *seeder) ticket(at time.Time) (*ticket.Ticket, []ticket.Event) {
 	case ticket.Merged:
 		act, t.ClosedAt, t.DepartmentID = ticket.ActMerge, &last, ""
 	}
-	ev := ticket.Event{ID: uuidAt(last, r), TicketID: t.ID, Seq: 3, Action: act, Actor: "seed", Role: "dispatcher",
+	ev := ticket.Event{ID: s.id(last), TicketID: t.ID, Seq: 3, Action: act, Actor: "seed", Role: "dispatcher",
 		FromState: ticket.Dispatched, ToState: t.State, Note: t.Reply, DepartmentID: t.DepartmentID, At: last}
 	if t.Satisfaction != "" {
 		ev.Data = map[string]any{"satisfaction": string(t.Satisfaction)}
