@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -37,7 +38,10 @@ func requireSipp(t testing.TB) {
 	}
 }
 
-var nextPort, rigs atomic.Int32
+var (
+	nextPort, rigs atomic.Int32
+	sipgoLogOnce   sync.Once
+)
 
 func init() { nextPort.Store(int32(46000 + 100*(os.Getpid()%50))) }
 
@@ -122,14 +126,18 @@ func newRig(t testing.TB, opts ...rigOpt) *rig {
 	if testing.Verbose() {
 		logLevel = slog.LevelInfo
 	}
-	if os.Getenv("HOTLINE_SIP_DEBUG") == "" {
-		// sipgo's own notices (e.g. UDP reference counts) would garble benchmark output.
-		sip.SetDefaultLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})))
-	} else {
+	if os.Getenv("HOTLINE_SIP_DEBUG") != "" {
 		logLevel = slog.LevelDebug
-		sip.SIPDebug = true
-		sip.SetDefaultLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: logLevel})))
 	}
+	sipgoLogOnce.Do(func() {
+		// sipgo logs through a global; set it once, before any server runs. Its notices
+		// (e.g. UDP reference counts) would garble benchmark output.
+		level := slog.LevelError
+		if os.Getenv("HOTLINE_SIP_DEBUG") != "" {
+			level, sip.SIPDebug = slog.LevelDebug, true
+		}
+		sip.SetDefaultLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})))
+	})
 	srv, err := New(cfg, ports, slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: logLevel})))
 	if err != nil {
 		t.Fatal(err)
