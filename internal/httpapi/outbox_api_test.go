@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/hotline-dev/hotline/internal/account"
+	"github.com/hotline-dev/hotline/internal/notify"
 	"github.com/hotline-dev/hotline/internal/store"
 	"github.com/hotline-dev/hotline/internal/store/storetest"
 	"github.com/hotline-dev/hotline/internal/workorder"
@@ -87,6 +88,36 @@ func testOutboxAPI(t *testing.T, st *store.Store) {
 	}
 	if s := outboxDo(t, srv.URL, "POST", "/api/v1/outbox/nope/retry", tokens["admin"], nil, nil); s != 404 {
 		t.Errorf("retrying no message: %d, want 404", s)
+	}
+
+	// Templates: list, edit, refuse a bad one, go back to the default.
+	var views []templateView
+	if s := outboxDo(t, srv.URL, "GET", "/api/v1/outbox/templates", tokens["admin"], nil, &views); s != 200 || len(views) != len(notify.Defaults) {
+		t.Fatalf("templates: %d, %d of them", s, len(views))
+	}
+	if s := outboxDo(t, srv.URL, "GET", "/api/v1/outbox/templates", tokens["agent"], nil, nil); s != 403 {
+		t.Errorf("agent reads templates: %d, want 403", s)
+	}
+	custom := templateRequest{Subject: "回访 {{.Number}}", Body: "【某市12345】工单{{.Number}}办结了，满意回1，基本满意回2，不满意回3。"}
+	var v templateView
+	if s := outboxDo(t, srv.URL, "PUT", "/api/v1/outbox/templates/survey", tokens["admin"], custom, &v); s != 200 || !v.Customised || v.Body != custom.Body {
+		t.Fatalf("edit: %d %+v", s, v)
+	}
+	set, err := notify.Load(ctx, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, body, _ := set.Render(notify.Survey, notify.Data{Number: "2026112300007"}); body != "【某市12345】工单2026112300007办结了，满意回1，基本满意回2，不满意回3。" {
+		t.Errorf("the edited template renders %q", body)
+	}
+	if s := outboxDo(t, srv.URL, "PUT", "/api/v1/outbox/templates/survey", tokens["admin"], templateRequest{Body: "{{.Nope}}"}, nil); s != 400 {
+		t.Errorf("a template naming an unknown field: %d, want 400", s)
+	}
+	if s := outboxDo(t, srv.URL, "PUT", "/api/v1/outbox/templates/nope", tokens["admin"], custom, nil); s != 404 {
+		t.Errorf("an unknown template: %d, want 404", s)
+	}
+	if s := outboxDo(t, srv.URL, "DELETE", "/api/v1/outbox/templates/survey", tokens["admin"], nil, &v); s != 200 || v.Customised || v.Body != v.DefaultBody {
+		t.Errorf("reset: %d %+v", s, v)
 	}
 }
 

@@ -6,11 +6,13 @@ import (
 )
 
 // registerOutboxRoutes adds the notification outbox's endpoints (消息发件箱): the queue with
-// its statuses for operators, and a retry for dead messages. registerRoutes calls it.
+// its statuses for operators, a retry for dead messages, and the message templates.
+// registerRoutes calls it.
 func (a *api) registerOutboxRoutes() {
 	a.add(route{Method: "GET", Path: "/api/v1/outbox", Summary: "Outgoing messages (SMS, e-mail), newest first, with status and attempts",
 		Tag: "outbox", Perm: access.ViewAudit, Query: outboxParams, Response: outboxPage{}, auth: a.listOutbox})
 	a.add(route{Method: "POST", Path: "/api/v1/outbox/{id}/retry", Summary: "Queue a dead message again, with a fresh attempt count",
 		Description: "409 unless the message is dead.", Tag: "outbox", Perm: access.ManageOrg,
 		Response: store.OutboxMessage{}, auth: a.retryOutbox})
+	a.registerOutboxTemplateRoutes()
 }

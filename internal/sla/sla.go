@@ -246,3 +246,20 @@ func warnBefore(cal *workcal.Calendar, l workcal.Limit, due time.Time, share flo
 		return due.Add(-time.Duration(left * float64(l.Time))).UTC()
 	}
 }
+
+// Watch reloads the configuration every interval until ctx ends, so an administrator's
+// change made on any node (calendar days, rules, templates, categories) reaches this one.
+func (s *SLA) Watch(ctx context.Context, st *store.Store, every time.Duration, log func(err error)) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := s.Reload(ctx, st); err != nil && log != nil && ctx.Err() == nil {
+				log(err)
+			}
+		}
+	}
+}
