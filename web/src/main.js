@@ -1,5 +1,10 @@
 import { createApp } from 'vue'
-import ElementPlus from 'element-plus'
+import {
+  ElAlert, ElButton, ElCard, ElCascader, ElCheckbox, ElCol, ElConfigProvider, ElContainer, ElDatePicker, ElDescriptions,
+  ElDescriptionsItem, ElDialog, ElDropdown, ElDropdownItem, ElDropdownMenu, ElForm, ElFormItem, ElHeader, ElImage, ElInput,
+  ElInputNumber, ElLoading, ElMain, ElOption, ElPagination, ElRadio, ElRadioButton, ElRadioGroup, ElResult, ElRow, ElSelect,
+  ElSwitch, ElTabPane, ElTable, ElTableColumn, ElTabs, ElTag, ElTimeline, ElTimelineItem, ElTree, ElTreeSelect,
+} from 'element-plus'
 import 'element-plus/dist/index.css'
 import 'leaflet/dist/leaflet.css'
 import './style.css'
@@ -16,4 +21,11 @@ setUnauthorizedHandler(() => {
 })
 
 document.documentElement.lang = i18n.global.locale.value
-createApp(App).use(ElementPlus).use(i18n).use(router).mount('#app')
+// Only the Element Plus parts the app uses are registered, so the rest is left out of the build.
+const app = createApp(App)
+for (const c of [ElAlert, ElButton, ElCard, ElCascader, ElCheckbox, ElCol, ElConfigProvider, ElContainer, ElDatePicker,
+  ElDescriptions, ElDescriptionsItem, ElDialog, ElDropdown, ElDropdownItem, ElDropdownMenu, ElForm, ElFormItem, ElHeader,
+  ElImage, ElInput, ElInputNumber, ElLoading, ElMain, ElOption, ElPagination, ElRadio, ElRadioButton, ElRadioGroup,
+  ElResult, ElRow, ElSelect, ElSwitch, ElTabPane, ElTable, ElTableColumn, ElTabs, ElTag, ElTimeline, ElTimelineItem,
+  ElTree, ElTreeSelect]) app.use(c)
+app.use(i18n).use(router).mount('#app')

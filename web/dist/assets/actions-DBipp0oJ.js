@@ -1,1 +1,0 @@
-import{H as e}from"./element-plus-CcytHVQG.js";var t=e(null);function n(e,n,r){t.value&&t.value.start(e,n,r)}export{n,t};
