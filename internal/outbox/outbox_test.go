@@ -344,6 +344,16 @@ func testSurvey(t *testing.T, b storetest.Backend) {
 	if last.Action != ticket.ActCallback || !strings.Contains(last.Note, "水还是浑的") {
 		t.Errorf("callback event %+v, want the SMS text as the note", last)
 	}
+	// A number no survey went to, and a second answer to a closed survey, change nothing.
+	if ok, err := surveys.Handle(ctx, smpp.Inbound{From: "13999999999", Text: "1"}); ok || err != nil {
+		t.Errorf("an answer from a stranger: %v %v", ok, err)
+	}
+	if ok, err := surveys.Handle(ctx, smpp.Inbound{From: "13812340001", Text: "3 改主意了"}); ok || err != nil {
+		t.Errorf("a second answer: %v %v", ok, err)
+	}
+	if got, _ := st.TicketByID(ctx, happy.ID); got.State != ticket.Closed || got.Satisfaction != ticket.Satisfied {
+		t.Errorf("the first answer did not stand: %s %s", got.State, got.Satisfaction)
+	}
 	// The reopened ticket has its handling timers again.
 	timers, _ := st.TicketTimers(ctx, unhappy.ID)
 	armed := 0
@@ -354,5 +364,22 @@ func testSurvey(t *testing.T, b storetest.Backend) {
 	}
 	if armed == 0 {
 		t.Error("no timers after the reopen")
+	}
+}
+
+func TestParseAnswer(t *testing.T) {
+	for text, want := range map[string]ticket.Satisfaction{
+		"1": ticket.Satisfied, " 1 ": ticket.Satisfied, "１": ticket.Satisfied, "满意": ticket.Satisfied,
+		"2": ticket.BasicSatisfied, "基本满意": ticket.BasicSatisfied,
+		"3": ticket.Unsatisfied, "3 还没修好": ticket.Unsatisfied, "不满意，没人来": ticket.Unsatisfied,
+	} {
+		if got, ok := outbox.ParseAnswer(text); !ok || got != want {
+			t.Errorf("%q: %q %v, want %q", text, got, ok, want)
+		}
+	}
+	for _, text := range []string{"", "4", "12", "你好，我想反映一个问题", "13800138000"} {
+		if got, ok := outbox.ParseAnswer(text); ok {
+			t.Errorf("%q read as %q", text, got)
+		}
 	}
 }
