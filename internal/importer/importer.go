@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -165,8 +166,13 @@ type importer struct {
 	depts    map[string]string // name or code → id
 	regions  map[string]string // name or code → id
 	importID string            // the 导入 category, created on first use
+	catMu    sync.Mutex        // category lookups and creation, one at a time
+	mu       sync.Mutex        // the summary
 	sum      *Summary
 }
+
+// Workers is how many rows are stored at once.
+const Workers = 16
 
 // Tickets imports the CSV from r into st. It returns an error only when the file cannot be
 // read as a whole (no usable header, I/O); bad rows are counted in the summary.
@@ -201,9 +207,29 @@ func Tickets(ctx context.Context, st *store.Store, r io.Reader, opt Options) (*S
 	}
 	start := time.Now()
 	lastProgress := start
+	// Rows are stored by a few workers at once: each row is still its own transaction, but
+	// the store commits concurrent ones together (one fsync for many rows).
+	type job struct {
+		line int
+		rec  []string
+	}
+	jobs := make(chan job, 64)
+	var wg sync.WaitGroup
+	for w := 0; w < Workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				if err := im.row(ctx, h, j.rec); err != nil {
+					im.rejectRow(j.line, err)
+				}
+			}
+		}()
+	}
+	var readErr error
 	for {
-		if err := ctx.Err(); err != nil {
-			return im.sum, err
+		if readErr = ctx.Err(); readErr != nil {
+			break
 		}
 		rec, err := cr.Read()
 		if err == io.EOF {
@@ -213,24 +239,33 @@ func Tickets(ctx context.Context, st *store.Store, r io.Reader, opt Options) (*S
 		if err != nil {
 			var pe *csv.ParseError
 			if !errors.As(err, &pe) {
-				return im.sum, err
+				readErr = err
+				break
 			}
+			im.mu.Lock()
 			im.sum.Rows++
+			im.mu.Unlock()
 			im.rejectRow(pe.StartLine, &rowError{kind: "csv", msg: pe.Err.Error()})
 			continue
 		}
 		if blank(rec) {
 			continue
 		}
+		im.mu.Lock()
 		im.sum.Rows++
-		if err := im.row(ctx, h, rec); err != nil {
-			im.rejectRow(line, err)
-		}
 		if opt.Progress != nil && time.Since(lastProgress) >= time.Second {
 			lastProgress = time.Now()
 			fmt.Fprintf(opt.Progress, "\rimported %d, rejected %d (%.0f rows/s)", im.sum.Imported, im.sum.Rejected,
 				float64(im.sum.Rows)/time.Since(start).Seconds())
 		}
+		im.mu.Unlock()
+		jobs <- job{line: line, rec: rec}
+	}
+	close(jobs)
+	wg.Wait()
+	sort.Slice(im.sum.Rejects, func(i, j int) bool { return im.sum.Rejects[i].Line < im.sum.Rejects[j].Line })
+	if readErr != nil {
+		return im.sum, readErr
 	}
 	im.sum.Elapsed = time.Since(start)
 	if s := im.sum.Elapsed.Seconds(); s > 0 {
@@ -254,6 +289,8 @@ func blank(rec []string) bool {
 }
 
 func (im *importer) rejectRow(line int, err error) {
+	im.mu.Lock()
+	defer im.mu.Unlock()
 	im.sum.Rejected++
 	kind := "database"
 	var re *rowError
@@ -310,6 +347,8 @@ func (im *importer) load(ctx context.Context) error {
 // category finds the category a row names: its full path in the tree, else a name unique in
 // the tree, else a child of 导入 created on first use.
 func (im *importer) category(ctx context.Context, names []string) (string, error) {
+	im.catMu.Lock()
+	defer im.catMu.Unlock()
 	var path []string
 	for _, n := range names {
 		for _, part := range strings.FieldsFunc(n, func(r rune) bool { return r == '/' || r == '>' || r == '›' || r == '|' }) {
@@ -352,7 +391,9 @@ func (im *importer) category(ctx context.Context, names []string) (string, error
 		if errors.Is(err, store.ErrNotFound) {
 			c = &org.Category{Name: last, ParentID: im.importID, Level: 2}
 			if err = tx.SaveCategory(ctx, c); err == nil {
+				im.mu.Lock()
 				im.sum.NewCats++
+				im.mu.Unlock()
 			}
 		}
 		if err != nil {
@@ -450,7 +491,9 @@ func (im *importer) row(ctx context.Context, h header, rec []string) error {
 			t.DepartmentID = id
 		} else {
 			// History is worth more than a tidy department list: keep the row and the name.
+			im.mu.Lock()
 			im.sum.Unmatched[d]++
+			im.mu.Unlock()
 			t.Fields["source_department"] = ticket.Field{Type: ticket.FieldText, Value: d}
 		}
 	}
@@ -533,6 +576,8 @@ func (im *importer) row(ctx context.Context, h header, rec []string) error {
 	if err != nil {
 		return err
 	}
+	im.mu.Lock()
+	defer im.mu.Unlock()
 	im.sum.Imported++
 	if reply != "" {
 		im.sum.Closed++
