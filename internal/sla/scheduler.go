@@ -89,19 +89,19 @@ func (s *Scheduler) Run(ctx context.Context) error {
 		if err != nil && ctx.Err() == nil {
 			s.Log.Warn("sla: reading the next timer", "err", err)
 		}
-		var soon <-chan time.Time
+		var after <-chan time.Time
 		if wait <= 20*time.Millisecond {
-			// A timer armed by a transaction not yet committed: look again in real time,
-			// since the commit happens in real time whatever the scheduler's clock says.
-			soon = time.After(20 * time.Millisecond)
+			// Due now yet not fired: armed by a transaction not yet committed, or held by
+			// another node. Look again shortly in real time (commits happen in real time
+			// whatever the scheduler's clock says), without spinning.
+			after = time.After(20 * time.Millisecond)
+		} else {
+			after = s.Clock.After(wait)
 		}
-		if wait > 0 {
-			select {
-			case <-ctx.Done():
-			case <-s.wake:
-			case <-soon:
-			case <-s.Clock.After(wait):
-			}
+		select {
+		case <-ctx.Done():
+		case <-s.wake:
+		case <-after:
 		}
 		if ctx.Err() != nil {
 			return ctx.Err()
