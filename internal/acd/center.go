@@ -355,6 +355,26 @@ func (c *Center) Answer(callID, ext string, now time.Time) ([]string, error) {
 	return cancel, nil
 }
 
+// Direct records that ext took callID outside the queues (a transfer to that agent):
+// it becomes busy, and Hangup later counts the call and starts wrap-up as usual.
+func (c *Center) Direct(callID, ext string, now time.Time) error {
+	a, ok := c.agents[ext]
+	if !ok {
+		return ErrUnknownAgent
+	}
+	if a.State == Ringing || a.State == Busy {
+		return ErrAgentOnCall
+	}
+	if _, ok := c.answered[callID]; ok {
+		return ErrAlreadyAnswered
+	}
+	a.CallID, a.MissedOffers = callID, 0
+	a.WrapUntil = time.Time{}
+	c.setState(a, Busy, now)
+	c.answered[callID] = answered{ext: ext, since: now}
+	return nil
+}
+
 // Decline records that the offer of callID to ext failed: ring timeout, rejection or an
 // unreachable phone. missed counts it against the agent (N missed → 示忙). The caller
 // stays queued in its place and is offered to the next agent at the next Dispatch.

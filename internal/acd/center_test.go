@@ -259,3 +259,28 @@ func TestQueueStatus(t *testing.T) {
 		t.Fatalf("status %+v, want %+v", st, want)
 	}
 }
+
+func TestDirectCallIsCountedLikeAQueueCall(t *testing.T) {
+	c := newTestCenter(t, Config{RingTimeout: 10 * time.Second, WrapUp: time.Second}, AgentOrder, "1001", "1002")
+	if err := c.Direct("t1", "1002", t0); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Direct("t2", "1002", t0); !errors.Is(err, ErrAgentOnCall) {
+		t.Fatalf("second direct call to a busy agent: %v", err)
+	}
+	if err := c.Direct("t3", "9999", t0); !errors.Is(err, ErrUnknownAgent) {
+		t.Fatalf("unknown agent: %v", err)
+	}
+	// Busy through a transfer, 1002 is not offered queue calls.
+	c.Enqueue("q1", "a", "q12345", 0, t0)
+	c.Enqueue("q2", "b", "q12345", 0, t0)
+	for _, o := range c.Dispatch(t0) {
+		if o.Agents[0] == "1002" {
+			t.Fatalf("busy agent offered %s", o.CallID)
+		}
+	}
+	c.Hangup("t1", t0.Add(time.Minute))
+	if a, _ := c.Agent("1002"); a.State != WrapUp || a.CallsTaken != 1 || a.TalkTime != time.Minute {
+		t.Fatalf("after direct call %+v", a)
+	}
+}

@@ -77,6 +77,7 @@ type call struct {
 
 	answered chan *dialLeg
 	overflow chan acd.OverflowAction
+	transfer chan string
 
 	mu        sync.Mutex
 	leg       *dialLeg     // while talking
@@ -204,7 +205,7 @@ func (s *Server) answer(req *sip.Request, tx sip.ServerTransaction, cdr CDR) (*c
 	}
 	body, _ := hsip.Answer(offer, s.cfg.AdvertisedIP, sess.LocalPort(), rand.Uint64()>>1)
 	c := &call{s: s, id: cdr.CallID, caller: cdr.Caller, called: cdr.Called, dlg: dlg, rtp: sess, keys: newKeyBuffer(),
-		done: make(chan struct{}), answered: make(chan *dialLeg, 1), overflow: make(chan acd.OverflowAction, 1), cdr: cdr}
+		done: make(chan struct{}), answered: make(chan *dialLeg, 1), overflow: make(chan acd.OverflowAction, 1), transfer: make(chan string, 1), cdr: cdr}
 	c.ctx, c.cancel = context.WithCancel(s.ctx)
 	context.AfterFunc(dlg.Context(), func() { c.ending("caller", "bye"); c.cancel() })
 	sess.SetHandlers(media.Handlers{Digit: c.keys.push})
@@ -346,7 +347,12 @@ func (c *call) queue(name string, priority int) {
 		c.Play(c.ctx, "goodbye")
 		return
 	}
-	c.set(func(cdr *CDR) { cdr.Queue, cdr.Enqueued = name, now.UTC() })
+	c.set(func(cdr *CDR) {
+		cdr.Queue = name
+		if cdr.Enqueued.IsZero() {
+			cdr.Enqueued = now.UTC()
+		}
+	})
 	c.setState("queued")
 	c.publishOffered(name)
 	for {
@@ -441,19 +447,25 @@ func (c *call) talk(leg *dialLeg) {
 	now := time.Now()
 	c.mu.Lock()
 	c.state, c.agent = "talking", leg.ext
-	if !c.cdr.Enqueued.IsZero() {
+	if !c.cdr.Enqueued.IsZero() && c.cdr.Answered.IsZero() {
 		c.cdr.Wait = now.Sub(c.cdr.Enqueued)
 	}
-	c.cdr.Agent, c.cdr.Answered = leg.ext, now.UTC()
+	if c.cdr.Answered.IsZero() {
+		c.cdr.Answered = now.UTC()
+	}
+	c.cdr.Agent = leg.ext
+	rec := c.rec
 	c.mu.Unlock()
 
-	rel, abs := s.mediaPath("recordings", c.cdr.Start, c.id)
-	var rec *media.Mixer
-	if w, err := media.CreateWAV(abs); err != nil {
-		s.log.Error("recording not started", "call_id", c.id, "error", err)
-	} else {
-		rec = media.NewMixer(w, time.Second)
-		c.set(func(cdr *CDR) { cdr.RecordingPath = rel })
+	// One recording per call, from the first answer to the end, across transfers.
+	if rec == nil {
+		rel, abs := s.mediaPath("recordings", c.cdr.Start, c.id)
+		if w, err := media.CreateWAV(abs); err != nil {
+			s.log.Error("recording not started", "call_id", c.id, "error", err)
+		} else {
+			rec = media.NewMixer(w, time.Second)
+			c.set(func(cdr *CDR) { cdr.RecordingPath = rel })
+		}
 	}
 	media.Bridge(c.rtp, leg.rtp, rec, nil)
 	c.mu.Lock()
@@ -461,34 +473,78 @@ func (c *call) talk(leg *dialLeg) {
 	c.mu.Unlock()
 	s.publish(Event{Type: EvCallAnswered, At: now, CallID: c.id, Caller: c.caller, Called: c.called, Queue: c.cdr.Queue, Agent: leg.ext})
 
+	var transferTo string
 	select {
 	case <-c.ctx.Done():
 	case <-leg.dlg.Context().Done():
 		c.ending("agent", "bye")
 	case <-leg.rtp.Done():
 		c.ending("system", "agent-rtp-timeout")
+	case transferTo = <-c.transfer:
 	}
 	end := time.Now()
 	c.mu.Lock()
 	if c.stopMusic != nil {
 		c.stopMusic()
 	}
-	c.leg, c.rec, c.stopMusic = nil, nil, nil
+	c.leg, c.stopMusic = nil, nil
 	c.mu.Unlock()
 	leg.hangup()
-	if rec != nil {
-		if err := rec.Close(); err != nil {
-			s.log.Error("recording", "call_id", c.id, "error", err)
-		}
-	}
-	c.set(func(cdr *CDR) { cdr.TalkSeconds = int(end.Sub(now).Round(time.Second) / time.Second) })
+	c.set(func(cdr *CDR) { cdr.TalkSeconds += int(end.Sub(now).Round(time.Second) / time.Second) })
 	if leg.acd {
 		s.mu.Lock()
 		s.center.Hangup(c.id, end)
 		s.afterACD()
 		s.mu.Unlock()
 	}
+	if transferTo == "" || c.ctx.Err() != nil {
+		return
+	}
+	c.set(func(cdr *CDR) { cdr.Transfers = append(cdr.Transfers, leg.ext) })
+	s.mu.Lock()
+	isQueue := s.hasQueue(transferTo)
+	_, isAgent := s.center.Agent(transferTo)
+	s.mu.Unlock()
+	switch {
+	case isQueue:
+		c.queue(transferTo, transferPriority)
+	case isAgent:
+		c.toAgent(transferTo)
+	default:
+		c.forward(transferTo)
+	}
 }
+
+// toAgent rings one agent directly (a transfer) and, once answered, tells the ACD the
+// agent is busy so it is neither offered a queue call meanwhile nor left uncounted.
+func (c *call) toAgent(ext string) {
+	s := c.s
+	c.setState("transfer")
+	if c.Play(c.ctx, "forward") != nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(c.ctx, s.cfg.RingTimeout)
+	defer cancel()
+	leg, err := s.dial(ctx, c, ext)
+	if err != nil {
+		if c.ctx.Err() == nil {
+			s.log.Warn("transfer not answered", "call_id", c.id, "ext", ext, "error", err)
+			c.Play(c.ctx, "goodbye")
+			c.ending("system", "transfer-failed")
+		}
+		return
+	}
+	s.mu.Lock()
+	// An agent the ACD offered a call while this rang stays as it is; the call is
+	// still connected.
+	leg.acd = s.center.Direct(c.id, ext, time.Now()) == nil
+	s.afterACD()
+	s.mu.Unlock()
+	c.talk(leg)
+}
+
+// transferPriority puts transferred callers ahead of new ones: they have waited once.
+const transferPriority = 5
 
 // voicemail records the caller alone until '#', the time limit or hang-up.
 func (c *call) voicemail() {
@@ -593,6 +649,15 @@ func (c *call) finish() {
 		s.center.Hangup(c.id, time.Now())
 		s.afterACD()
 		s.mu.Unlock()
+	}
+	c.mu.Lock()
+	rec := c.rec
+	c.rec = nil
+	c.mu.Unlock()
+	if rec != nil {
+		if err := rec.Close(); err != nil {
+			s.log.Error("recording", "call_id", c.id, "error", err)
+		}
 	}
 	c.mu.Lock()
 	cdr := c.cdr

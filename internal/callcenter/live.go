@@ -113,7 +113,7 @@ func (s *Server) Listen(ctx context.Context, callID, ext string) error {
 		return ErrNoSuchCall
 	}
 	c.mu.Lock()
-	talking := c.rec != nil
+	talking := c.leg != nil && c.rec != nil
 	c.mu.Unlock()
 	if !talking {
 		return ErrNotTalking
@@ -143,4 +143,29 @@ func (s *Server) Listen(ctx context.Context, callID, ext string) error {
 		leg.hangup()
 	}()
 	return nil
+}
+
+// Transfer moves a connected call from its agent to target (转接): a queue name puts the
+// caller back in that queue ahead of new callers, anything else is dialled as an
+// extension or SIP URI. The first agent is hung up at once (blind transfer); the call
+// keeps one CDR and one recording.
+func (s *Server) Transfer(callID, target string) error {
+	s.mu.Lock()
+	c := s.calls[callID]
+	s.mu.Unlock()
+	if c == nil {
+		return ErrNoSuchCall
+	}
+	c.mu.Lock()
+	talking := c.leg != nil
+	c.mu.Unlock()
+	if !talking {
+		return ErrNotTalking
+	}
+	select {
+	case c.transfer <- target:
+		return nil
+	default:
+		return errors.New("callcenter: a transfer is already under way")
+	}
 }

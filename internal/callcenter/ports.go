@@ -36,6 +36,7 @@ type CDR struct {
 	RecordingPath string            `json:"recording_path,omitempty"` // relative to the data dir
 	VoicemailPath string            `json:"voicemail_path,omitempty"`
 	Forwarded     string            `json:"forwarded,omitempty"`
+	Transfers     []string          `json:"transfers,omitempty"` // agents who transferred the call on, in order
 }
 
 // CDRSink stores CDRs. Write must be idempotent on CallID: after a crash the spool may

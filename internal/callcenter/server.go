@@ -501,6 +501,16 @@ func (s *Server) publishQueues(now time.Time) {
 	}
 }
 
+// hasQueue reports whether name is a configured queue. Callers hold s.mu.
+func (s *Server) hasQueue(name string) bool {
+	for _, q := range s.center.Queues(time.Now()) {
+		if q.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
 // cancelOffer stops ringing ext for a call (sends CANCEL). Callers hold s.mu.
 func (s *Server) cancelOffer(callID, ext string) {
 	key := callID + "/" + ext

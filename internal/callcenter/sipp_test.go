@@ -45,8 +45,8 @@ var (
 
 func init() { nextPort.Store(int32(46000 + 100*(os.Getpid()%50))) }
 
-// freePort returns an even port with the next three free too: sipp's media binds the
-// port, +1 for RTCP and +2/+3 for video.
+// freePort returns an even port with the next three free too (sipp's media binds the
+// port, +1 for RTCP and +2/+3 for video), and free on TCP.
 func freePort(t testing.TB) int {
 	t.Helper()
 	for range 200 {
@@ -61,6 +61,12 @@ func freePort(t testing.TB) int {
 			u.Close()
 		}
 		if free {
+			// sipp on TCP (-t t1) listens on the port too.
+			l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p))
+			if err != nil {
+				continue
+			}
+			l.Close()
 			return p
 		}
 	}
@@ -156,7 +162,8 @@ type sippProc struct {
 	name string
 	cmd  *exec.Cmd
 	out  bytes.Buffer
-	done chan error
+	done chan struct{} // closed when sipp exited; err is then set
+	err  error
 }
 
 func (r *rig) sipp(name string, args ...string) *sippProc {
@@ -171,17 +178,20 @@ func (r *rig) sipp(name string, args ...string) *sippProc {
 		}
 	}
 	base := []string{"-nostdin", "-i", "127.0.0.1", "-timeout", "30s", "-timeout_error", "-trace_err", "-max_recv_loops", "100"}
-	p := &sippProc{name: name, done: make(chan error, 1)}
+	p := &sippProc{name: name, done: make(chan struct{})}
 	p.cmd = exec.Command("sipp", append(base, args...)...)
 	p.cmd.Dir = r.t.TempDir()
 	p.cmd.Stdout, p.cmd.Stderr = &p.out, &p.out
 	if err := p.cmd.Start(); err != nil {
 		r.t.Fatal(err)
 	}
-	go func() { p.done <- p.cmd.Wait() }()
+	go func() { p.err = p.cmd.Wait(); close(p.done) }()
 	r.t.Cleanup(func() {
-		if p.cmd.ProcessState == nil {
+		select {
+		case <-p.done:
+		default:
 			p.cmd.Process.Kill()
+			<-p.done
 		}
 	})
 	return p
@@ -190,8 +200,8 @@ func (r *rig) sipp(name string, args ...string) *sippProc {
 func (p *sippProc) wait(t testing.TB, within time.Duration) {
 	t.Helper()
 	select {
-	case err := <-p.done:
-		if err != nil {
+	case <-p.done:
+		if err := p.err; err != nil {
 			logs, _ := filepath.Glob(filepath.Join(p.cmd.Dir, "*errors.log"))
 			var extra string
 			for _, l := range logs {
@@ -715,5 +725,50 @@ func TestSIPSupervisorListens(t *testing.T) {
 	monitor.wait(t, 5*time.Second) // hung up with the call
 	if cdr := r.cdrs.next(t, 5*time.Second); cdr.Agent != "1001" {
 		t.Fatalf("cdr %+v", cdr)
+	}
+}
+
+func TestSIPTransferToAnotherAgent(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	first := r.agentPhone("1001", "pw1001", "agent_answer.xml")
+	second := r.agentPhone("1002", "pw1002", "agent_answer.xml")
+	caller := r.caller("13800000021", "12345", 5000, g711aPcap)
+	var id string
+	deadline := time.Now().Add(5 * time.Second)
+	for id == "" && time.Now().Before(deadline) {
+		for _, c := range r.srv.LiveCalls() {
+			if c.State == "talking" && c.Agent == "1001" {
+				id = c.CallID
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if id == "" {
+		t.Fatal("call never reached 1001")
+	}
+	time.Sleep(time.Second)
+	if err := r.srv.Transfer(id, "1002"); err != nil {
+		t.Fatal(err)
+	}
+	first.wait(t, 5*time.Second) // 1001 got BYE
+	caller.wait(t, 10*time.Second)
+	second.wait(t, 5*time.Second)
+	cdr := r.cdrs.next(t, 5*time.Second)
+	if cdr.Agent != "1002" || fmt.Sprint(cdr.Transfers) != "[1001]" || cdr.HangupSide != "caller" {
+		t.Fatalf("cdr %+v", cdr)
+	}
+	dur, _ := wavDuration(t, filepath.Join(r.data, cdr.RecordingPath))
+	if talk := cdr.End.Sub(cdr.Answered); dur < talk-300*time.Millisecond || dur > talk+300*time.Millisecond {
+		t.Errorf("one recording across the transfer: %s for %s", dur, talk)
+	}
+	r.waitAgent("1002", acd.Ready)
+	for _, a := range r.srv.Agents() {
+		if a.CallsTaken != 1 {
+			t.Errorf("%s took %d calls, want 1 each", a.Ext, a.CallsTaken)
+		}
+	}
+	if err := r.srv.Transfer(id, "1001"); !errors.Is(err, ErrNoSuchCall) {
+		t.Errorf("transfer of an ended call: %v", err)
 	}
 }
