@@ -10,8 +10,10 @@ import (
 
 	"github.com/hotline-dev/hotline/internal/account"
 	"github.com/hotline-dev/hotline/internal/demo"
+	"github.com/hotline-dev/hotline/internal/sla"
 	"github.com/hotline-dev/hotline/internal/store"
 	"github.com/hotline-dev/hotline/internal/ticket"
+	"github.com/hotline-dev/hotline/internal/workorder"
 )
 
 // Version is set at build time: go build -ldflags "-X github.com/hotline-dev/hotline/internal/cli.Version=1.2.3".
@@ -108,7 +110,13 @@ real citizen messages, in every state of the lifecycle. The logins are printed a
 		return err
 	}
 	defer st.Close()
-	res, err := demo.Load(ctx, st, account.New(st, log), log)
+	// The same working-time clock as serve, so demo tickets get their deadlines and timers.
+	clock, err := sla.Load(ctx, st)
+	if err != nil {
+		return fmt.Errorf("sla: %w", err)
+	}
+	res, err := demo.Load(ctx, st, account.New(st, log), log, demo.Options{Deadlines: clock.Deadlines,
+		Hooks: []workorder.TxHook{clock.Hook}})
 	if err != nil {
 		return err
 	}

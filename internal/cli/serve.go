@@ -9,12 +9,14 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
 
 	"github.com/hotline-dev/hotline/internal/account"
 	"github.com/hotline-dev/hotline/internal/demo"
+	"github.com/hotline-dev/hotline/internal/sla"
 	"github.com/hotline-dev/hotline/internal/store"
 	"github.com/hotline-dev/hotline/internal/workorder"
 )
@@ -57,6 +59,25 @@ users and tickets. SIGINT or SIGTERM stop the server gracefully.`)
 
 	svc := workorder.New(st, d.data, log)
 	accounts := account.New(st, log)
+	// The working-time clock (时限): deadlines on the calendar, timers armed in each event's
+	// transaction, and a scheduler that fires warnings, overdue flags and supervision.
+	clock, err := sla.Load(ctx, st)
+	if err != nil {
+		return fmt.Errorf("sla: %w", err)
+	}
+	host, _ := os.Hostname()
+	sched := &sla.Scheduler{Store: st, SLA: clock, Node: host, Log: log}
+	clock.OnArm = sched.Notify
+	svc.Deadlines = clock.Deadlines
+	svc.Hooks = append(svc.Hooks, clock.Hook)
+	var workers sync.WaitGroup
+	workers.Add(2)
+	go func() { defer workers.Done(); sched.Run(ctx) }()
+	go func() {
+		defer workers.Done()
+		clock.Watch(ctx, st, time.Minute, func(err error) { log.Error("sla: reload", "err", err) })
+	}()
+	defer workers.Wait() // after the HTTP server: ctx is done by then
 	var ready atomic.Bool
 	h := handler(serverDeps{svc: svc, accounts: accounts, st: st, log: log, ready: ready.Load})
 
@@ -72,7 +93,7 @@ users and tickets. SIGINT or SIGTERM stop the server gracefully.`)
 
 	// /healthz answers 503 until the demo data (if asked for) is in.
 	if *withDemo {
-		if err := loadDemoIfEmpty(ctx, st, accounts, log); err != nil {
+		if err := loadDemoIfEmpty(ctx, st, accounts, svc, log); err != nil {
 			srv.Close()
 			return err
 		}
@@ -98,7 +119,7 @@ users and tickets. SIGINT or SIGTERM stop the server gracefully.`)
 	return nil
 }
 
-func loadDemoIfEmpty(ctx context.Context, st *store.Store, accounts *account.Accounts, log *slog.Logger) error {
+func loadDemoIfEmpty(ctx context.Context, st *store.Store, accounts *account.Accounts, svc *workorder.Service, log *slog.Logger) error {
 	empty, err := demo.Empty(ctx, st)
 	if err != nil {
 		return err
@@ -107,7 +128,7 @@ func loadDemoIfEmpty(ctx context.Context, st *store.Store, accounts *account.Acc
 		log.Info("demo: the database already holds data; nothing loaded")
 		return nil
 	}
-	if _, err := demo.Load(ctx, st, accounts, log); err != nil {
+	if _, err := demo.Load(ctx, st, accounts, log, demo.Options{Deadlines: svc.Deadlines, Hooks: svc.Hooks}); err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
 	return nil

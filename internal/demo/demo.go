@@ -68,8 +68,17 @@ func Empty(ctx context.Context, st *store.Store) (bool, error) {
 	return n == 0 && len(users) == 0 && len(depts) == 0, nil
 }
 
+// Options tie the demo's tickets to the server's configuration.
+type Options struct {
+	// Deadlines and Hooks are those of the server's work-order service (the working-time
+	// clock and its timers), so demo tickets carry the deadlines and timers real ones do.
+	// Zero: workorder.New's defaults.
+	Deadlines workorder.DeadlinePolicy
+	Hooks     []workorder.TxHook
+}
+
 // Load writes the demo city, users and tickets into an empty store.
-func Load(ctx context.Context, st *store.Store, accounts *account.Accounts, log *slog.Logger) (*Result, error) {
+func Load(ctx context.Context, st *store.Store, accounts *account.Accounts, log *slog.Logger, opts ...Options) (*Result, error) {
 	if log == nil {
 		log = slog.Default()
 	}
@@ -85,7 +94,14 @@ func Load(ctx context.Context, st *store.Store, accounts *account.Accounts, log 
 	if err != nil {
 		return nil, err
 	}
+	// Its own service: the demo moves the service's clock through the past.
 	svc := workorder.New(st, "", log)
+	for _, o := range opts {
+		if o.Deadlines != nil {
+			svc.Deadlines = o.Deadlines
+		}
+		svc.Hooks = append(svc.Hooks, o.Hooks...)
+	}
 	l := &loader{st: st, accounts: accounts, svc: svc, org: o, principals: map[string]access.Principal{}}
 	for _, u := range Users {
 		if err := l.addUser(ctx, u); err != nil {

@@ -7,9 +7,11 @@ import (
 
 	"github.com/hotline-dev/hotline/internal/account"
 	"github.com/hotline-dev/hotline/internal/org"
+	"github.com/hotline-dev/hotline/internal/sla"
 	"github.com/hotline-dev/hotline/internal/store"
 	"github.com/hotline-dev/hotline/internal/store/storetest"
 	"github.com/hotline-dev/hotline/internal/ticket"
+	"github.com/hotline-dev/hotline/internal/workorder"
 )
 
 func TestLoad(t *testing.T) {
@@ -18,8 +20,12 @@ func TestLoad(t *testing.T) {
 			ctx := context.Background()
 			st := b.Open(t)
 			acc := account.New(st, nil)
+			clock, err := sla.Load(ctx, st)
+			if err != nil {
+				t.Fatal(err)
+			}
 			start := time.Now()
-			res, err := Load(ctx, st, acc, nil)
+			res, err := Load(ctx, st, acc, nil, Options{Deadlines: clock.Deadlines, Hooks: []workorder.TxHook{clock.Hook}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -67,6 +73,11 @@ func TestLoad(t *testing.T) {
 			}
 			if events != res.Events {
 				t.Errorf("events stored %d, counted while loading %d", events, res.Events)
+			}
+
+			// The working-time clock armed timers for the open tickets it saw dispatched.
+			if n, err := st.CountUnfiredTimers(ctx); err != nil || n == 0 {
+				t.Errorf("unfired timers: %d %v", n, err)
 			}
 
 			// Past-deadline tickets show in the overdue list; some tickets are supervised.
