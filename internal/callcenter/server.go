@@ -249,6 +249,7 @@ func (s *Server) Start(ctx context.Context) error {
 		tx.Respond(sip.NewResponseFromRequest(req, sip.StatusCallTransactionDoesNotExists, "Call/Transaction Does Not Exist", nil))
 	})
 	s.srv.OnInfo(s.onInfo)
+	s.srv.OnRefer(s.onRefer)
 	s.srv.OnNoRoute(func(req *sip.Request, tx sip.ServerTransaction) {
 		tx.Respond(sip.NewResponseFromRequest(req, sip.StatusMethodNotAllowed, "Method Not Allowed", nil))
 	})
@@ -522,7 +523,7 @@ func (s *Server) cancelOffer(callID, ext string) {
 
 func (s *Server) onOptions(req *sip.Request, tx sip.ServerTransaction) {
 	res := sip.NewResponseFromRequest(req, sip.StatusOK, "OK", nil)
-	res.AppendHeader(sip.NewHeader("Allow", "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, INFO"))
+	res.AppendHeader(sip.NewHeader("Allow", "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, INFO, REFER"))
 	res.AppendHeader(sip.NewHeader("Accept", "application/sdp, application/dtmf-relay, application/dtmf"))
 	tx.Respond(res)
 }
@@ -586,6 +587,56 @@ func infoDigit(req *sip.Request) rune {
 		}
 	}
 	return 0
+}
+
+// onRefer is the transfer key of an agent phone (RFC 3515 blind transfer): Refer-To
+// names an extension, a hotline number (its queue) or a queue. The phone gets 202, then
+// a NOTIFY with the outcome, then BYE as the caller moves on.
+func (s *Server) onRefer(req *sip.Request, tx sip.ServerTransaction) {
+	id := req.CallID().Value()
+	s.mu.Lock()
+	leg := s.legs[id]
+	s.mu.Unlock()
+	if leg == nil || leg.call == nil {
+		tx.Respond(sip.NewResponseFromRequest(req, sip.StatusCallTransactionDoesNotExists, "Call/Transaction Does Not Exist", nil))
+		return
+	}
+	h := req.GetHeader("Refer-To")
+	var to sip.Uri
+	if h == nil || sip.ParseUri(strings.Trim(strings.TrimSpace(strings.SplitN(h.Value(), ";", 2)[0]), "<>"), &to) != nil || to.User == "" {
+		tx.Respond(sip.NewResponseFromRequest(req, sip.StatusBadRequest, "Bad Refer-To", nil))
+		return
+	}
+	target := to.User
+	if r, ok := s.ports.Plan.Route(target); ok && r.Default.Kind == ActQueue {
+		target = r.Default.Target
+	}
+	tx.Respond(sip.NewResponseFromRequest(req, sip.StatusAccepted, "Accepted", nil))
+	// NOTIFY goes before the transfer starts: the transfer hangs this phone up.
+	c := leg.call
+	c.mu.Lock()
+	ok := c.leg == leg
+	c.mu.Unlock()
+	status := "SIP/2.0 200 OK\r\n"
+	if !ok {
+		status = "SIP/2.0 503 Service Unavailable\r\n"
+	}
+	notify := sip.NewRequest(sip.NOTIFY, leg.dlg.InviteResponse.Contact().Address)
+	notify.AppendHeader(sip.NewHeader("Event", "refer"))
+	notify.AppendHeader(sip.NewHeader("Subscription-State", "terminated;reason=noresource"))
+	notify.AppendHeader(sip.NewHeader("Content-Type", "message/sipfrag;version=2.0"))
+	notify.SetBody([]byte(status))
+	ctx, cancel := context.WithTimeout(s.ctx, 2*time.Second)
+	defer cancel()
+	if _, err := leg.dlg.Do(ctx, notify); err != nil {
+		s.log.Debug("refer notify", "call_id", c.id, "error", err)
+	}
+	if !ok {
+		return
+	}
+	if err := s.Transfer(c.id, target); err != nil {
+		s.log.Info("transfer refused", "call_id", c.id, "target", target, "error", err)
+	}
 }
 
 // reinvite answers an INVITE inside a dialog (hold, resume, codec refresh) with our

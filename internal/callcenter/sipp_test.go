@@ -772,3 +772,22 @@ func TestSIPTransferToAnotherAgent(t *testing.T) {
 		t.Errorf("transfer of an ended call: %v", err)
 	}
 }
+
+func TestSIPAgentTransfersByREFER(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	uasPort := freePort(t)
+	first := r.sipp("agent refers", "-sf", "agent_refers.xml", "-p", fmt.Sprint(uasPort), "-mp", fmt.Sprint(freePort(t)), "-rtp_echo",
+		"-m", "1", "-key", "target", "1002")
+	r.sipp("register 1001", r.addr, "-sf", "agent_register.xml", "-p", fmt.Sprint(freePort(t)), "-s", "1001",
+		"-au", "1001", "-ap", "pw1001", "-key", "contact_port", fmt.Sprint(uasPort), "-m", "1").wait(t, 10*time.Second)
+	second := r.agentPhone("1002", "pw1002", "agent_answer.xml")
+	r.waitAgent("1001", acd.Ready)
+	caller := r.caller("13800000022", "12345", 4000, g711aPcap)
+	first.wait(t, 10*time.Second)
+	caller.wait(t, 10*time.Second)
+	second.wait(t, 5*time.Second)
+	if cdr := r.cdrs.next(t, 5*time.Second); cdr.Agent != "1002" || fmt.Sprint(cdr.Transfers) != "[1001]" {
+		t.Fatalf("cdr %+v", cdr)
+	}
+}
