@@ -106,7 +106,8 @@ func runBenchList(ctx context.Context, e *env, args []string) error {
 	fs := e.flagSet("bench list", "bench list (--url URL --token T | --db DSN) [--rounds 30]", `
 Time typical ticket list queries (the newest page, by state, by department, by category,
 by region, overdue, a date range, a phone number, a word in the text, the second page)
-and print p50 and p95 for each. With --url the queries go through the API, as the web app
+and print p50 and p95 for each (a query stops early, after at least 5 runs, once it has
+taken 10 seconds). With --url the queries go through the API, as the web app
 sends them; without, straight to the database with --db.`)
 	var d dbFlags
 	d.register(fs)
@@ -142,7 +143,7 @@ sends them; without, straight to the database with --db.`)
 	fmt.Fprintf(e.stdout, "list latency via %s (%s, %d tickets, %d rounds):\n", via, st.Driver(), n, *rounds)
 	worst := time.Duration(0)
 	for _, r := range results {
-		fmt.Fprintf(e.stdout, "  %-22s p50 %8s  p95 %8s  (%d rows)\n", r.Name, ms(r.P50), ms(r.P95), r.Rows)
+		fmt.Fprintf(e.stdout, "  %-26s p50 %9s  p95 %9s  (%d rows, %d runs)\n", r.Name, ms(r.P50), ms(r.P95), r.Rows, r.Runs)
 		worst = max(worst, r.P95)
 	}
 	fmt.Fprintf(e.stdout, "  worst p95: %s\n", ms(worst))

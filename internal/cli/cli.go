@@ -35,6 +35,15 @@ func (e *usageError) Error() string { return e.msg }
 
 func usagef(format string, args ...any) error { return &usageError{msg: fmt.Sprintf(format, args...)} }
 
+// subError is a failure of a subcommand (user add, bench seed…), named so in the message.
+type subError struct {
+	cmd string
+	err error
+}
+
+func (e *subError) Error() string { return e.err.Error() }
+func (e *subError) Unwrap() error { return e.err }
+
 // command is one subcommand.
 type command struct {
 	name    string
@@ -97,6 +106,10 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "hotline %s: %s\nRun 'hotline %s --help' for usage.\n", cmd, ue.msg, cmd)
 			return exitUsage
 		default:
+			var se *subError
+			if errors.As(err, &se) {
+				name = se.cmd
+			}
 			fmt.Fprintf(stderr, "hotline %s: %v\n", name, err)
 			return exitError
 		}
@@ -239,8 +252,14 @@ func sub(ctx context.Context, e *env, group string, args []string, subs map[stri
 	}
 	err := run(ctx, e, args[1:])
 	var ue *usageError
-	if errors.As(err, &ue) && ue.cmd == "" {
-		ue.cmd = group + " " + args[0]
+	if errors.As(err, &ue) {
+		if ue.cmd == "" {
+			ue.cmd = group + " " + args[0]
+		}
+		return err
+	}
+	if err != nil && !errors.Is(err, flag.ErrHelp) {
+		return &subError{cmd: group + " " + args[0], err: err}
 	}
 	return err
 }

@@ -88,7 +88,7 @@ func TestMigrate(t *testing.T) {
 	}
 	// Commands that do not migrate refuse a database that is not migrated.
 	code, _, stderr = run(t, "user", "list", "--db", filepath.Join(t.TempDir(), "new.db"))
-	if code != exitError || !strings.Contains(stderr, "hotline migrate") {
+	if code != exitError || !strings.Contains(stderr, "hotline migrate") || !strings.HasPrefix(stderr, "hotline user list: ") {
 		t.Errorf("unmigrated: %d %q", code, stderr)
 	}
 }
