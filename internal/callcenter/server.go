@@ -210,16 +210,9 @@ func (s *Server) Start(ctx context.Context) error {
 	s.ctx, s.cancel = context.WithCancel(context.WithoutCancel(ctx))
 	s.loadAgents(ctx)
 
-	udp, err := net.ListenPacket("udp", s.cfg.SIPAddr)
+	udp, tcp, err := listenSIP(s.cfg.SIPAddr)
 	if err != nil {
-		return fmt.Errorf("callcenter: sip udp: %w", err)
-	}
-	// Same port on TCP as UDP got (matters when the configured port is 0).
-	host, _, _ := net.SplitHostPort(s.cfg.SIPAddr)
-	tcp, err := net.Listen("tcp", net.JoinHostPort(host, fmt.Sprint(udp.LocalAddr().(*net.UDPAddr).Port)))
-	if err != nil {
-		udp.Close()
-		return fmt.Errorf("callcenter: sip tcp: %w", err)
+		return err
 	}
 	s.udp, s.tcp = udp, tcp
 	port := udp.LocalAddr().(*net.UDPAddr).Port
@@ -282,6 +275,33 @@ func (s *Server) Start(ctx context.Context) error {
 	}()
 	s.log.Info("sip listening", "udp", udp.LocalAddr(), "tcp", tcp.Addr(), "rtp", fmt.Sprintf("%d-%d", s.cfg.RTPPortMin, s.cfg.RTPPortMax))
 	return nil
+}
+
+// listenSIP opens UDP and TCP on the same address. With port 0 the UDP port is chosen
+// first and TCP takes the same number; if that is taken on TCP, another pair is tried.
+func listenSIP(addr string) (net.PacketConn, net.Listener, error) {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, nil, fmt.Errorf("callcenter: sip address %q: %w", addr, err)
+	}
+	tries := 1
+	if port == "0" {
+		tries = 20
+	}
+	for i := 0; ; i++ {
+		udp, err := net.ListenPacket("udp", addr)
+		if err != nil {
+			return nil, nil, fmt.Errorf("callcenter: sip udp: %w", err)
+		}
+		tcp, err := net.Listen("tcp", net.JoinHostPort(host, fmt.Sprint(udp.LocalAddr().(*net.UDPAddr).Port)))
+		if err == nil {
+			return udp, tcp, nil
+		}
+		udp.Close()
+		if i+1 >= tries {
+			return nil, nil, fmt.Errorf("callcenter: sip tcp: %w", err)
+		}
+	}
 }
 
 // UDPAddr and TCPAddr are the bound SIP addresses (useful with port 0).
