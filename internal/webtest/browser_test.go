@@ -29,6 +29,9 @@ import (
 	"github.com/hotline-dev/hotline/web"
 )
 
+// A handler of another department, for the test that department scope holds in the browser.
+const otherHandler, otherPassword = "webtest_water", "webtest-water-1"
+
 // chromiumPath is Debian's Chromium, installed by scripts/test-deps.sh.
 const chromiumPath = "/usr/bin/chromium"
 
@@ -55,6 +58,20 @@ func start(t *testing.T) *env {
 	accounts := account.New(st, log)
 	if _, err := demo.Load(ctx, st, accounts, log); err != nil {
 		t.Fatalf("demo data: %v", err)
+	}
+	// A handler of another unit (the water company), made here so the test does not depend on
+	// which extra handlers the demo creates.
+	depts, err := st.Departments(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range depts {
+		if d.Code == "swjt" {
+			u := &store.User{Username: otherHandler, DisplayName: "市水务集团 承办人", Role: "handler", DepartmentID: d.ID}
+			if err := accounts.CreateUser(ctx, "webtest", u, otherPassword); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 	svc := workorder.New(st, t.TempDir(), log)
 	srv := httptest.NewServer(httpapi.New(httpapi.Deps{Service: svc, Accounts: accounts, Store: st, Log: log, Web: web.Handler()}))
@@ -85,7 +102,7 @@ func start(t *testing.T) *env {
 	if err := chromedp.Do(bctx); err != nil {
 		t.Fatalf("start Chromium: %v (run scripts/test-deps.sh)", err)
 	}
-	tctx, cancelTimeout := context.WithTimeout(bctx, 4*time.Minute)
+	tctx, cancelTimeout := context.WithTimeout(bctx, 6*time.Minute)
 	t.Cleanup(cancelTimeout)
 	shots := os.Getenv("HOTLINE_SCREENSHOTS")
 	if shots == "" {
@@ -201,8 +218,24 @@ func (e *env) open(path, ready string) time.Duration {
 	return d
 }
 
-func (e *env) login(user, password string) {
+// password is a demo user's password, from the demo package that created the user.
+func password(t *testing.T, user string) string {
+	t.Helper()
+	for _, u := range demo.Users {
+		if u.Username == user {
+			return u.Password
+		}
+	}
+	if user == otherHandler {
+		return otherPassword
+	}
+	t.Fatalf("no demo user %s", user)
+	return ""
+}
+
+func (e *env) login(user string) {
 	e.t.Helper()
+	password := password(e.t, user)
 	e.open("/login", `!!document.querySelector('#login-username')`)
 	e.run("log in as "+user,
 		chromedp.WaitVisible(chromedp.CSS(`#login-username`)),
@@ -302,7 +335,7 @@ func TestBrowserLifecycle(t *testing.T) {
 	e.waitJS("login error shown", `document.body.textContent.includes('用户名或密码错误')`)
 
 	// Agent: the desk opens with the focus on the phone field.
-	e.login("agent", "agent12345")
+	e.login("agent")
 	check(e.open("/agent", `document.activeElement && document.activeElement.id === 'f-phone' && !!document.querySelector('#f-category input')`))
 	before := e.countTickets()
 
@@ -400,7 +433,7 @@ func TestBrowserLifecycle(t *testing.T) {
 	e.logout()
 
 	// Dispatcher: the registered queue, dispatch with the department taken from the category.
-	e.login("dispatcher", "dispatcher12345")
+	e.login("dispatcher")
 	check(e.open("/dispatch", `!!document.querySelector('.el-table__row')`))
 	e.shot("05-dispatch-desk")
 	e.clickInRow(number, "dispatch")
@@ -411,7 +444,7 @@ func TestBrowserLifecycle(t *testing.T) {
 	e.logout()
 
 	// Handler of 市城管局: accept and reply from the department desk; the phone is masked.
-	e.login("handler", "handler12345")
+	e.login("handler")
 	check(e.open("/dept", `!!document.querySelector('.el-table__row')`))
 	e.clickInRow(number, "accept")
 	e.submitDialog("")
@@ -441,7 +474,7 @@ func TestBrowserLifecycle(t *testing.T) {
 	e.logout()
 
 	// Dispatcher: approve the reply, record a satisfied callback; the ticket closes.
-	e.login("dispatcher", "dispatcher12345")
+	e.login("dispatcher")
 	e.open("/dispatch", `!!document.querySelector('[data-tab=replied]')`)
 	e.run("replies tab", chromedp.Click(chromedp.CSS(`[data-tab=replied]`)))
 	e.clickInRow(number, "approve_reply")
@@ -473,12 +506,16 @@ func TestBrowserLifecycle(t *testing.T) {
 	e.logout()
 
 	// A department user cannot open a ticket outside the department.
-	e.login("handler_swjt", demo.HandlerPassword)
-	e.open("/tickets/"+number, `document.body.textContent.includes('无权进行此操作') || document.body.textContent.includes('未找到')`)
+	e.login(otherHandler)
+	e.open("/tickets/"+number, `document.body.textContent.includes('不在您所在单位的办理范围内') || document.body.textContent.includes('无权进行此操作')`)
+	if e.evalBool(`!!document.querySelector('[data-test=ticket-description]')`) {
+		t.Error("a handler of another department sees the ticket")
+	}
+	e.shot("18-other-department-refused")
 	e.logout()
 
 	// Administration and the leader's overview render.
-	e.login("admin", "admin12345")
+	e.login("admin")
 	check(e.open("/admin/regions", `document.querySelectorAll('.leaflet-interactive').length > 0 && !!document.querySelector('.org-node')`))
 	e.shot("11-admin-regions")
 	check(e.open("/admin/departments", `document.body.textContent.includes('市城管局') && !!document.querySelector('.org-node')`))
@@ -503,7 +540,7 @@ func TestBrowserLifecycle(t *testing.T) {
 	e.logout()
 
 	// The leader's overview: every ticket, searchable.
-	e.login("leader", "leader12345")
+	e.login("leader")
 	check(e.open("/", `location.pathname === '/tickets' && !!document.querySelector('.el-table__row')`))
 	e.shot("12-ticket-list")
 	if slow > 0 {

@@ -37,6 +37,7 @@ const zh = {
     deadlineNormal: '正常', deadlineWarning: '预警', deadlineOverdue: '超期', actor: '操作人', note: '说明',
     list: '工单列表', filter: '筛选', searchHint: '工单号 / 电话 / 关键词', extDays: '延期 {days} 天',
     notAllowed: '当前状态不允许此操作', lat: '纬度', lng: '经度', at: '时间',
+    notFoundOrScope: '未找到该工单，或它不在您所在单位的办理范围内',
   },
   action: {
     title: '办理', note: '说明', reason: '原因', answer: '答复内容', reply: '办理结果', department: '单位', days: '延期天数',
@@ -115,6 +116,7 @@ const en = {
     deadlineOverdue: 'Overdue', actor: 'By', note: 'Note', list: 'Tickets', filter: 'Filter',
     searchHint: 'Number / phone / words', extDays: '{days} more days', notAllowed: 'Not allowed in this state',
     lat: 'Latitude', lng: 'Longitude', at: 'At',
+    notFoundOrScope: 'No such ticket, or it is outside your department',
   },
   action: {
     title: 'Action', note: 'Note', reason: 'Reason', answer: 'Answer', reply: 'Result', department: 'Department',
