@@ -80,8 +80,10 @@ type call struct {
 	transfer chan string
 
 	mu        sync.Mutex
-	leg       *dialLeg     // while talking
-	rec       *media.Mixer // while talking
+	leg       *dialLeg      // while talking
+	rec       *media.Mixer  // from the first answer to the end
+	supAgent  *media.Inject // supervisor whispering or barging
+	supCaller *media.Inject // supervisor barging
 	stopMusic context.CancelFunc
 	cdr       CDR
 	state     string // ivr, queued, talking, voicemail, forward, ending
@@ -467,9 +469,9 @@ func (c *call) talk(leg *dialLeg) {
 			c.set(func(cdr *CDR) { cdr.RecordingPath = rel })
 		}
 	}
-	media.Bridge(c.rtp, leg.rtp, rec, nil)
 	c.mu.Lock()
 	c.leg, c.rec = leg, rec
+	c.rebridge()
 	c.mu.Unlock()
 	s.publish(Event{Type: EvCallAnswered, At: now, CallID: c.id, Caller: c.caller, Called: c.called, Queue: c.cdr.Queue, Agent: leg.ext})
 
@@ -797,6 +799,14 @@ func (c *call) holdChanged(byAgent, held bool) {
 	if !held && c.stopMusic != nil {
 		c.stopMusic()
 		c.stopMusic = nil
-		media.Bridge(c.rtp, c.leg.rtp, c.rec, nil)
+		c.rebridge()
+	}
+}
+
+// rebridge (re)connects caller and agent media with whatever supervisor audio is
+// joined. Callers hold c.mu.
+func (c *call) rebridge() {
+	if c.leg != nil {
+		media.Bridge(c.rtp, c.leg.rtp, c.rec, nil, c.supAgent, c.supCaller)
 	}
 }

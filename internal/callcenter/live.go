@@ -3,10 +3,12 @@ package callcenter
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"time"
 
 	"github.com/hotline-dev/hotline/internal/acd"
+	"github.com/hotline-dev/hotline/internal/media"
 )
 
 // LiveCall is one call in progress, for the monitor's wall (班长监控).
@@ -102,10 +104,23 @@ func (s *Server) Hangup(callID string) error {
 // ErrNotTalking is returned when a call has no agent to listen to yet.
 var ErrNotTalking = errors.New("callcenter: call is not connected to an agent")
 
-// Listen calls the supervisor's extension ext and lets it hear both sides of a call in
-// progress (监听), one way: nothing it says reaches the call. It returns once the
-// supervisor answered; listening stops when either hangs up.
-func (s *Server) Listen(ctx context.Context, callID, ext string) error {
+// SuperviseMode is how a supervisor (班长) joins a call.
+type SuperviseMode string
+
+const (
+	Listen  SuperviseMode = "listen"  // 监听: hears both sides, is not heard
+	Whisper SuperviseMode = "whisper" // 密语: heard by the agent only
+	Barge   SuperviseMode = "barge"   // 强插: heard by both
+)
+
+// Supervise calls the supervisor's extension ext and joins it to a call in progress in
+// the given mode. It returns once the supervisor answered; it leaves when either side
+// hangs up. What the supervisor says is recorded with the call. To take the call over
+// (接管), Transfer it to the supervisor.
+func (s *Server) Supervise(ctx context.Context, callID, ext string, mode SuperviseMode) error {
+	if mode != Listen && mode != Whisper && mode != Barge {
+		return fmt.Errorf("callcenter: unknown supervise mode %q", mode)
+	}
 	s.mu.Lock()
 	c := s.calls[callID]
 	s.mu.Unlock()
@@ -128,18 +143,46 @@ func (s *Server) Listen(ctx context.Context, callID, ext string) error {
 	}
 	c.mu.Lock()
 	rec := c.rec
-	c.mu.Unlock()
-	if rec == nil || c.ctx.Err() != nil {
+	if rec == nil || c.ctx.Err() != nil || (mode != Listen && (c.supAgent != nil || c.supCaller != nil)) {
+		c.mu.Unlock()
 		leg.hangup()
 		return ErrNotTalking
 	}
+	toAgent, toCaller := &media.Inject{}, &media.Inject{}
+	switch mode {
+	case Whisper:
+		c.supAgent = toAgent
+	case Barge:
+		c.supAgent, c.supCaller = toAgent, toCaller
+	}
+	c.rebridge()
+	c.mu.Unlock()
+	leg.rtp.SetHandlers(media.Handlers{Audio: func(pcm []int16) {
+		switch mode {
+		case Whisper:
+			toAgent.Push(pcm)
+		case Barge:
+			toAgent.Push(pcm)
+			toCaller.Push(pcm)
+		default:
+			return
+		}
+		rec.Supervisor(pcm)
+	}})
 	rec.SetTap(func(frame []int16) { leg.rtp.WritePCM(frame) })
+	s.publish(Event{Type: EvSupervise, At: time.Now(), CallID: c.id, Agent: ext, State: string(mode)})
 	go func() {
 		select {
 		case <-c.ctx.Done():
 		case <-leg.dlg.Context().Done():
 		}
 		rec.SetTap(nil)
+		c.mu.Lock()
+		if c.supAgent == toAgent {
+			c.supAgent, c.supCaller = nil, nil
+			c.rebridge()
+		}
+		c.mu.Unlock()
 		leg.hangup()
 	}()
 	return nil

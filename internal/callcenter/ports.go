@@ -147,6 +147,7 @@ const (
 	EvCallEnded    EventType = "call.ended"
 	EvAgentState   EventType = "agent.state"
 	EvQueue        EventType = "queue.changed"
+	EvSupervise    EventType = "call.supervised" // a supervisor joined: State is the mode
 )
 
 // Event is a live CTI event for the web pages (and NATS between nodes).

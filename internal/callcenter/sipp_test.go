@@ -683,13 +683,23 @@ func TestSIPAgentWithTwoPhones(t *testing.T) {
 	}
 }
 
-func TestSIPSupervisorListens(t *testing.T) {
-	t.Parallel()
+func TestSIPSupervisor(t *testing.T) {
+	for _, mode := range []SuperviseMode{Listen, Whisper, Barge} {
+		t.Run(string(mode), func(t *testing.T) {
+			t.Parallel()
+			testSupervisor(t, mode)
+		})
+	}
+}
+
+func testSupervisor(t *testing.T, mode SuperviseMode) {
 	r := newRig(t, func(_ *Config, p *Ports, _ *StaticPlan) {
 		a := p.Agents.(*memAgents)
 		a.agents = append(a.agents, AgentInfo{Ext: "1099", Name: "班长", Password: "pw1099", Order: 99})
 	})
 	agent := r.agentPhone("1001", "pw1001", "agent_answer.xml")
+	// The supervisor's phone echoes what it hears, so in whisper and barge modes it
+	// "speaks" back into the call.
 	monitor := r.agentPhone("1099", "pw1099", "agent_answer.xml")
 	caller := r.caller("13800000020", "12345", 4000, g711aPcap)
 	var id string
@@ -705,26 +715,50 @@ func TestSIPSupervisorListens(t *testing.T) {
 	if id == "" {
 		t.Fatal("call never connected")
 	}
-	if err := r.srv.Listen(context.Background(), id, "1099"); err != nil {
+	if err := r.srv.Supervise(context.Background(), id, "1099", mode); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(600 * time.Millisecond)
-	var sent int64
+	if err := r.srv.Supervise(context.Background(), id, "1099", "shout"); err == nil {
+		t.Error("unknown mode accepted")
+	}
+	time.Sleep(800 * time.Millisecond)
+	var heard int64
 	r.srv.mu.Lock()
 	for _, l := range r.srv.legs {
 		if l.ext == "1099" {
-			_, sent = l.rtp.Packets()
+			_, heard = l.rtp.Packets()
 		}
 	}
+	c := r.srv.calls[id]
 	r.srv.mu.Unlock()
-	if sent < 20 {
-		t.Errorf("supervisor got %d packets in 600 ms", sent)
+	if heard < 20 {
+		t.Errorf("supervisor got %d packets in 800 ms", heard)
+	}
+	c.mu.Lock()
+	toAgent, toCaller := c.supAgent, c.supCaller
+	c.mu.Unlock()
+	switch mode {
+	case Listen:
+		if toAgent != nil || toCaller != nil {
+			t.Error("a listener is heard")
+		}
+	case Whisper:
+		if toAgent == nil || toAgent.Taken() == 0 || toCaller != nil {
+			t.Errorf("whisper: agent hears %v, caller hears %v", toAgent, toCaller)
+		}
+	case Barge:
+		if toAgent == nil || toAgent.Taken() == 0 || toCaller == nil || toCaller.Taken() == 0 {
+			t.Errorf("barge: agent hears %v, caller hears %v", toAgent, toCaller)
+		}
 	}
 	caller.wait(t, 10*time.Second)
 	agent.wait(t, 5*time.Second)
 	monitor.wait(t, 5*time.Second) // hung up with the call
 	if cdr := r.cdrs.next(t, 5*time.Second); cdr.Agent != "1001" {
 		t.Fatalf("cdr %+v", cdr)
+	}
+	if !strings.Contains(fmt.Sprint(r.events.types()), string(EvSupervise)) {
+		t.Error("no call.supervised event")
 	}
 }
 

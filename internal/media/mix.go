@@ -13,7 +13,7 @@ import (
 type Mixer struct {
 	w      *WAVWriter
 	mu     sync.Mutex
-	legs   [2][]int16
+	legs   [3][]int16 // caller, agent, supervisor
 	start  time.Time
 	frames int64
 	stop   chan struct{}
@@ -47,6 +47,9 @@ func (m *Mixer) Caller(pcm []int16) { m.feed(0, pcm) }
 
 // Agent adds audio heard from the agent.
 func (m *Mixer) Agent(pcm []int16) { m.feed(1, pcm) }
+
+// Supervisor adds audio of a supervisor who whispers or barges in.
+func (m *Mixer) Supervisor(pcm []int16) { m.feed(2, pcm) }
 
 func (m *Mixer) feed(leg int, pcm []int16) {
 	m.mu.Lock()

@@ -89,11 +89,13 @@ func TestBridgeTranscodesRecordsAndDetectsKeys(t *testing.T) {
 	rec := NewMixer(w, 100*time.Millisecond)
 	var keys atomic.Value
 	keys.Store("")
+	whisper := &Inject{}
+	whisper.Push(tone(FrameSamples*5, 4000))
 	Bridge(callerLeg, agentLeg, rec, func(leg int, k rune) {
 		if leg == 0 {
 			keys.Store(keys.Load().(string) + string(k))
 		}
-	})
+	}, whisper, nil)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go callerLeg.Run(ctx)
@@ -141,6 +143,9 @@ func TestBridgeTranscodesRecordsAndDetectsKeys(t *testing.T) {
 	}
 	if rms := math.Sqrt(energy / float64(len(pcm))); rms < 1000 {
 		t.Fatalf("recording is near silent (rms %.0f): caller audio not mixed in", rms)
+	}
+	if whisper.Taken() != FrameSamples*5 {
+		t.Fatalf("whisper mixed %d samples into the agent's stream, want %d", whisper.Taken(), FrameSamples*5)
 	}
 	if r, _ := callerLeg.Packets(); r < 25 {
 		t.Fatalf("caller leg received %d packets", r)
