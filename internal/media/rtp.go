@@ -64,7 +64,7 @@ type Session struct {
 	conn    *net.UDPConn
 	remote  atomic.Pointer[net.UDPAddr]
 	codec   Codec
-	dtmfPT  uint8 // 0 = no telephone-event negotiated
+	dtmfPT  uint8        // 0 = no telephone-event negotiated
 	timeout atomic.Int64 // inactivity timeout in ns; 0 = none
 
 	wmu  sync.Mutex
