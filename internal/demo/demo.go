@@ -155,9 +155,18 @@ func (l *loader) addUser(ctx context.Context, u User) error {
 	return nil
 }
 
+// principal returns the demo user's principal by username.
+func (l *loader) principal(name string) access.Principal {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.principals[name]
+}
+
 // handlerFor returns a handler of the department with this id, creating handler_<code>
 // the first time a ticket reaches a unit without one.
 func (l *loader) handlerFor(ctx context.Context, deptID string) (access.Principal, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	for _, d := range l.org.Depts {
 		if d.ID != deptID {
 			continue

@@ -15,6 +15,23 @@ import (
 )
 
 func TestLoad(t *testing.T) {
+	// What each backend got, by ticket number: the demo is the same city every time.
+	fingerprints := map[string]map[string]string{}
+	defer func() {
+		var first map[string]string
+		for name, fp := range fingerprints {
+			if first == nil {
+				first = fp
+				continue
+			}
+			for num, v := range first {
+				if fp[num] != v {
+					t.Errorf("%s: ticket %s is %q, elsewhere %q", name, num, fp[num], v)
+					break
+				}
+			}
+		}
+	}()
 	for _, b := range storetest.Backends(t) {
 		t.Run(b.Name, func(t *testing.T) {
 			ctx := context.Background()
@@ -44,6 +61,8 @@ func TestLoad(t *testing.T) {
 
 			// Every ticket has a history, and the stored states agree with the result.
 			counted := map[ticket.State]int{}
+			fp := map[string]string{}
+			fingerprints[b.Name] = fp
 			var cursor string
 			events := 0
 			for {
@@ -53,6 +72,7 @@ func TestLoad(t *testing.T) {
 				}
 				for _, tk := range page.Tickets {
 					counted[tk.State]++
+					fp[tk.Number] = tk.Subject + "|" + string(tk.State) + "|" + tk.Phone + "|" + string(tk.Urgency)
 					evs, err := st.TicketEvents(ctx, tk.ID)
 					if err != nil || len(evs) == 0 || evs[0].Action != ticket.ActRegister {
 						t.Fatalf("ticket %s: events %v %v", tk.Number, evs, err)

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -28,14 +29,27 @@ type loader struct {
 	org         *Org
 	principals  map[string]access.Principal // by username
 	handlerHash string                      // the password hash of handler12345, shared by the extra handlers
-	rnd         *rand.Rand
-	clock       time.Time
+	rnd         *rand.Rand                  // the choices made before the runs start
 	now         time.Time
-	leaves      []string         // category paths of three levels, sorted
-	openMain    []*ticket.Ticket // open tickets a duplicate may be merged into
+	leaves      []string   // category paths of three levels, sorted
+	mu          sync.Mutex // counters and principals, for the runs played side by side
 	count       int
 	events      int
 	states      map[ticket.State]int
+}
+
+// run is one demo ticket being played: its own random source and clock, so tickets can be
+// played side by side and still come out the same every time.
+type run struct {
+	*loader
+	rnd   *rand.Rand
+	clock time.Time
+	svc   *workorder.Service // a copy of the loader's, on this run's clock
+	m     Message
+	s     script
+	phone string
+	t     *ticket.Ticket
+	main  *run // for a merged duplicate: the ticket it is merged into
 }
 
 // script is the path a demo ticket takes; each ends in the state its name says.
@@ -115,7 +129,6 @@ func (l *loader) tickets(ctx context.Context, now time.Time) error {
 	}
 	sort.Strings(l.leaves) // map order must not leak into seeded choices
 	l.states = map[ticket.State]int{}
-	l.svc.Now = func() time.Time { return l.clock }
 	msgs := Messages()
 	// A pool smaller than the tickets, so some citizens call again (重复来电).
 	phones := make([]string, 300)
@@ -157,11 +170,69 @@ func (l *loader) tickets(ctx context.Context, now time.Time) error {
 		jobs = append(jobs, job{m: m, s: s, age: l.ageFor(s)})
 	}
 	sort.SliceStable(jobs, func(i, j int) bool { return jobs[i].age > jobs[j].age })
-	for _, j := range jobs {
-		l.clock = now.Add(-j.age)
-		if err := l.play(ctx, j.m, j.s, phones[l.rnd.IntN(len(phones))], now); err != nil {
+
+	// Registration in order, oldest first, so numbers follow the days as they would.
+	runs := make([]*run, len(jobs))
+	var mains []*run // tickets left open that a later duplicate may be merged into
+	for i, j := range jobs {
+		r := &run{loader: l, rnd: rand.New(rand.NewPCG(Seed, uint64(1000+i))), clock: now.Add(-j.age), m: j.m, s: j.s,
+			phone: phones[l.rnd.IntN(len(phones))]}
+		svc := *l.svc
+		svc.Now = func() time.Time { return r.clock }
+		r.svc = &svc
+		if err := r.register(ctx); err != nil {
 			return fmt.Errorf("demo ticket %q (%s): %w", j.m.Subject, j.s, err)
 		}
+		switch j.s {
+		case sRegistered, sDispatched, sProcessing, sOverdue:
+			mains = append(mains, r)
+		case sMerged:
+			if len(mains) > 0 {
+				r.main = mains[len(mains)-1]
+			}
+		}
+		runs[i] = r
+	}
+
+	// The rest of each ticket's path, several at once: each step is its own transaction, and
+	// the store commits concurrent ones together.
+	work := make(chan *run)
+	errs := make(chan error, len(runs))
+	var wg sync.WaitGroup
+	for w := 0; w < 8; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for r := range work {
+				if err := r.advance(ctx); err != nil {
+					errs <- fmt.Errorf("demo ticket %q (%s): %w", r.m.Subject, r.s, err)
+				}
+			}
+		}()
+	}
+	for _, r := range runs {
+		if r.s != sMerged {
+			work <- r
+		}
+	}
+	close(work)
+	wg.Wait()
+	close(errs)
+	if err := <-errs; err != nil {
+		return err
+	}
+
+	// Duplicates last, when their main tickets have stopped moving.
+	for _, r := range runs {
+		if r.s == sMerged {
+			if err := r.merge(ctx); err != nil {
+				return fmt.Errorf("demo ticket %q (merge): %w", r.m.Subject, err)
+			}
+		}
+	}
+	for _, r := range runs {
+		l.count++
+		l.states[r.t.State]++
 	}
 	return nil
 }
@@ -190,22 +261,24 @@ func (l *loader) ageFor(s script) time.Duration {
 }
 
 // step advances the demo clock by a random span between lo and hi, never past the present.
-func (l *loader) step(lo, hi time.Duration) {
+func (l *run) step(lo, hi time.Duration) {
 	l.clock = l.clock.Add(lo + time.Duration(l.rnd.Int64N(int64(hi-lo))))
 	if limit := l.now.Add(-time.Minute); l.clock.After(limit) {
 		l.clock = limit
 	}
 }
 
-func (l *loader) act(ctx context.Context, p access.Principal, t *ticket.Ticket, cmd ticket.Command) (*ticket.Ticket, error) {
+func (l *run) act(ctx context.Context, p access.Principal, t *ticket.Ticket, cmd ticket.Command) (*ticket.Ticket, error) {
 	nt, _, err := l.svc.Act(ctx, p, t.Number, cmd)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", cmd.Action, err)
 	}
+	l.mu.Lock()
 	l.events++
 	if cmd.Action == ticket.ActMerge {
 		l.events++ // the main ticket records what it absorbed
 	}
+	l.mu.Unlock()
 	return nt, nil
 }
 
@@ -233,7 +306,7 @@ func requestType(m Message) ticket.RequestType {
 
 // category finds the leaf whose name the message mentions, within its subject when known;
 // otherwise a leaf of the subject drawn at random.
-func (l *loader) category(m Message) (id string, path string) {
+func (l *run) category(m Message) (id string, path string) {
 	text := m.Subject + m.Text
 	best, bestLen := "", 0
 	var leaves []string
@@ -258,7 +331,7 @@ func (l *loader) category(m Message) (id string, path string) {
 	return l.org.CatPath[best], best
 }
 
-func (l *loader) place(m Message) (district, street, community *org.Region) {
+func (l *run) place(m Message) (district, street, community *org.Region) {
 	if sm := districtRE.FindStringSubmatch(m.Subject + m.Text); sm != nil && sm[1] <= "5" {
 		district = l.org.Districts[sm[1][0]-'1']
 	} else {
@@ -278,8 +351,10 @@ func templateReply(dept string, m Message) string {
 		"并将持续跟踪落实情况。感谢您对我市工作的关心和支持。", m.Subject, dept)
 }
 
-func (l *loader) play(ctx context.Context, m Message, s script, phone string, now time.Time) error {
-	catID, catPath := l.category(m)
+// register takes the ticket in (登记), as an agent would from the message.
+func (l *run) register(ctx context.Context) error {
+	m, s := l.m, l.s
+	catID, _ := l.category(m)
 	district, street, community := l.place(m)
 	ps, _ := org.ParseBoundary(community.Boundary)
 	ring := ps[0][0]
@@ -306,27 +381,64 @@ func (l *loader) play(ctx context.Context, m Message, s script, phone string, no
 	t := &ticket.Ticket{
 		Channel: channels[l.rnd.IntN(len(channels))], RequestType: rt, CategoryID: catID, RegionID: community.ID,
 		Address: fmt.Sprintf("A市%s%s%s%d号", district.Name, street.Name, roads[l.rnd.IntN(len(roads))], 1+l.rnd.IntN(300)),
-		Lat:     &lat, Lng: &lng, Subject: m.Subject, Description: desc, Phone: phone,
+		Lat:     &lat, Lng: &lng, Subject: m.Subject, Description: desc, Phone: l.phone,
 		CitizenName: string(surnames[l.rnd.IntN(len(surnames))]) + []string{"先生", "女士"}[l.rnd.IntN(2)],
 		Urgency:     urg,
 	}
 	if m.SourceID != "" {
 		t.Fields = map[string]ticket.Field{"source_id": {Type: ticket.FieldText, Value: m.SourceID}}
 	}
-	agent, dispatcher := l.principals["agent"], l.principals["dispatcher"]
-	t, err := l.svc.Register(ctx, agent, t, "")
+	t, err := l.svc.Register(ctx, l.principal("agent"), t, "")
 	if err != nil {
 		return fmt.Errorf("register: %w", err)
 	}
+	l.t = t
+	l.mu.Lock()
 	l.events++
+	l.mu.Unlock()
+	return nil
+}
+
+// merge takes a duplicate into its main ticket (合并), or cancels it when there is none.
+func (l *run) merge(ctx context.Context) error {
+	dispatcher := l.principal("dispatcher")
+	l.step(10*time.Minute, 3*time.Hour)
+	var err error
+	if l.main == nil {
+		l.t, err = l.act(ctx, dispatcher, l.t, ticket.Command{Action: ticket.ActCancel, Note: "重复诉求"})
+		return err
+	}
+	l.t, err = l.act(ctx, dispatcher, l.t, ticket.Command{Action: ticket.ActMerge, MainNumber: l.main.t.Number,
+		Note: "同一诉求重复反映，合并至主工单"})
+	return err
+}
+
+// advance takes the registered ticket along its script.
+func (l *run) advance(ctx context.Context) (err error) {
+	m, s, t := l.m, l.s, l.t
 	defer func() {
 		if t != nil {
-			l.count++
-			l.states[t.State]++
+			l.t = t
 		}
 	}()
+	agent, dispatcher := l.principal("agent"), l.principal("dispatcher")
+	catID, catPath := t.CategoryID, ""
+	for p, id := range l.org.CatPath {
+		if id == catID {
+			catPath = p
+		}
+	}
+	var district, street *org.Region
+	for _, d := range l.org.Districts {
+		for _, st := range l.org.Streets[d.Code] {
+			for _, c := range l.org.Communites[st.Code] {
+				if c.ID == t.RegionID {
+					district, street = d, st
+				}
+			}
+		}
+	}
 	if s == sRegistered {
-		l.openMain = append(l.openMain, t)
 		return nil
 	}
 	if s == sOnSpot {
@@ -340,25 +452,6 @@ func (l *loader) play(ctx context.Context, m Message, s script, phone string, no
 		t, err = l.act(ctx, dispatcher, t, ticket.Command{Action: ticket.ActCancel, Note: "无效诉求：市民来电内容与登记不符，经核实作废"})
 		return err
 	}
-	if s == sMerged {
-		var main *ticket.Ticket
-		for i := len(l.openMain) - 1; i >= 0; i-- {
-			if c, err := l.st.TicketByNumber(ctx, l.openMain[i].Number); err == nil && c.State.Open() &&
-				(c.State == ticket.Registered || c.State == ticket.Dispatched || c.State == ticket.Processing) {
-				main = c
-				break
-			}
-		}
-		l.step(10*time.Minute, 3*time.Hour)
-		if main == nil {
-			t, err = l.act(ctx, dispatcher, t, ticket.Command{Action: ticket.ActCancel, Note: "重复诉求"})
-			return err
-		}
-		t, err = l.act(ctx, dispatcher, t, ticket.Command{Action: ticket.ActMerge, MainNumber: main.Number,
-			Note: "同一诉求重复反映，合并至主工单"})
-		return err
-	}
-
 	// Dispatch (派单): to the category's unit; city-management matters in a district often go
 	// to the district government, which sub-dispatches to the street office (下派).
 	deptID := ""
@@ -388,7 +481,6 @@ func (l *loader) play(ctx context.Context, m Message, s script, phone string, no
 	}
 	switch s {
 	case sDispatched:
-		l.openMain = append(l.openMain, t)
 		return nil
 	case sUrged:
 		l.step(2*time.Hour, 20*time.Hour)
@@ -425,7 +517,6 @@ func (l *loader) play(ctx context.Context, m Message, s script, phone string, no
 	}
 	switch s {
 	case sProcessing, sOverdue:
-		l.openMain = append(l.openMain, t)
 		return nil
 	case sExtPending, sExtApproved:
 		l.step(1*24*time.Hour, 3*24*time.Hour)
@@ -442,7 +533,7 @@ func (l *loader) play(ctx context.Context, m Message, s script, phone string, no
 			return err
 		}
 		l.step(2*time.Hour, 12*time.Hour)
-		t, err = l.act(ctx, l.principals["leader"], t, ticket.Command{Action: ticket.ActSupervise, Note: "群众反映强烈，列入督办"})
+		t, err = l.act(ctx, l.principal("leader"), t, ticket.Command{Action: ticket.ActSupervise, Note: "群众反映强烈，列入督办"})
 		return err
 	case sCoHandling:
 		co := l.org.Depts["sthjj"].ID
