@@ -75,6 +75,7 @@ type call struct {
 	cancel context.CancelFunc
 	done   chan struct{}
 
+	unwatch  func() bool
 	answered chan *dialLeg
 	overflow chan acd.OverflowAction
 	transfer chan string
@@ -86,7 +87,7 @@ type call struct {
 	supCaller *media.Inject // supervisor barging
 	stopMusic context.CancelFunc
 	cdr       CDR
-	state     string // ivr, queued, talking, voicemail, forward, ending
+	state     string // ivr, queued, talking, voicemail, forward, transfer, ending
 	agent     string
 	endReason string
 	endSide   string
@@ -209,7 +210,9 @@ func (s *Server) answer(req *sip.Request, tx sip.ServerTransaction, cdr CDR) (*c
 	c := &call{s: s, id: cdr.CallID, caller: cdr.Caller, called: cdr.Called, dlg: dlg, rtp: sess, keys: newKeyBuffer(),
 		done: make(chan struct{}), answered: make(chan *dialLeg, 1), overflow: make(chan acd.OverflowAction, 1), transfer: make(chan string, 1), cdr: cdr}
 	c.ctx, c.cancel = context.WithCancel(s.ctx)
-	context.AfterFunc(dlg.Context(), func() { c.ending("caller", "bye"); c.cancel() })
+	// The dialog's context ends on the caller's BYE; unregistered in finish, since a BYE of
+	// ours that never gets its 200 would leave it pending for ever.
+	c.unwatch = context.AfterFunc(dlg.Context(), func() { c.ending("caller", "bye"); c.cancel() })
 	sess.SetHandlers(media.Handlers{Digit: c.keys.push})
 	// Known before the 200 OK leaves, so its ACK finds the call.
 	s.mu.Lock()
@@ -245,6 +248,7 @@ func (s *Server) answerAndPlay(req *sip.Request, tx sip.ServerTransaction, names
 	}
 	c.Play(c.ctx, names...)
 	c.hangup()
+	c.unwatch()
 	s.mu.Lock()
 	delete(s.calls, c.id)
 	s.mu.Unlock()
@@ -631,6 +635,7 @@ func (c *call) finish() {
 		}
 	}
 	c.hangup()
+	c.unwatch()
 	c.cancel()
 	c.rtp.Close()
 	s.mu.Lock()

@@ -16,7 +16,7 @@ type LiveCall struct {
 	CallID   string    `json:"call_id"`
 	Caller   string    `json:"caller"`
 	Called   string    `json:"called"`
-	State    string    `json:"state"` // ivr, queued, talking, voicemail, forward, ending
+	State    string    `json:"state"` // ivr, queued, talking, voicemail, forward, transfer, ending
 	Queue    string    `json:"queue,omitempty"`
 	Agent    string    `json:"agent,omitempty"`
 	Start    time.Time `json:"start"`
