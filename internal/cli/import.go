@@ -25,7 +25,8 @@ func runImport(ctx context.Context, e *env, args []string) error {
 
 func runImportTickets(ctx context.Context, e *env, args []string) error {
 	fs := e.flagSet("import tickets", "import tickets --csv FILE [--channel import] [flags]", `
-Import historical tickets from a former system's CSV export (UTF-8, with or without BOM).
+Import historical tickets from a former system's CSV export (UTF-8 with or without BOM;
+a file that is not UTF-8, as Excel saves CSV in a Chinese locale, is read as GB18030).
 Columns are found by their header, in English or Chinese: id/编号, subject/标题/主题,
 time/时间/留言时间, text/内容/描述, category/分类/一级分类 (a path a/b/c or one name),
 department/部门 (name or code), reply/答复, reply_time/答复时间, phone/电话, name/姓名,
@@ -81,6 +82,9 @@ line number and reason, and the import goes on.`)
 		}
 		fmt.Fprintf(e.stdout, "imported %d, rejected %d (%d closed with their reply; %.0f rows/s)\n",
 			sum.Imported, sum.Rejected, sum.Closed, sum.RowsPerSec)
+		if sum.Encoding != "" {
+			fmt.Fprintf(e.stdout, "  the file is not UTF-8: read as %s\n", sum.Encoding)
+		}
 		for _, k := range sortedKeys(sum.Reasons) {
 			fmt.Fprintf(e.stdout, "  rejected for %s: %d\n", k, sum.Reasons[k])
 		}

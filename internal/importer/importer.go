@@ -17,6 +17,9 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/transform"
+
 	"github.com/hotline-dev/hotline/internal/org"
 	"github.com/hotline-dev/hotline/internal/store"
 	"github.com/hotline-dev/hotline/internal/ticket"
@@ -51,6 +54,15 @@ type Summary struct {
 	Unmatched  map[string]int // department names that matched no department (kept as a field)
 	Elapsed    time.Duration
 	RowsPerSec float64
+	Encoding   string // "GB18030" when the file was not UTF-8 and was read as such
+}
+
+// validUTF8Prefix reports whether b is UTF-8, allowing a character cut at its end.
+func validUTF8Prefix(b []byte) bool {
+	for i := 0; i < 3 && len(b) > 0 && !utf8.Valid(b); i++ {
+		b = b[:len(b)-1]
+	}
+	return utf8.Valid(b)
 }
 
 // MaxRejects bounds how many rejected rows a summary lists one by one.
@@ -191,7 +203,13 @@ func Tickets(ctx context.Context, st *store.Store, r io.Reader, opt Options) (*S
 	if b, err := br.Peek(3); err == nil && string(b) == "\ufeff" {
 		_, _ = br.Discard(3)
 	}
-	cr := csv.NewReader(br)
+	var in io.Reader = br
+	if head, _ := br.Peek(32 << 10); !validUTF8Prefix(head) {
+		// Excel in a Chinese locale saves "CSV" as GBK; GB18030 reads GBK and GB2312 too.
+		in = transform.NewReader(br, simplifiedchinese.GB18030.NewDecoder())
+		im.sum.Encoding = "GB18030"
+	}
+	cr := csv.NewReader(in)
 	cr.LazyQuotes = true
 	cr.FieldsPerRecord = -1
 	rec, err := cr.Read()

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/text/encoding/simplifiedchinese"
+
 	"github.com/hotline-dev/hotline/internal/org"
 	"github.com/hotline-dev/hotline/internal/store"
 	"github.com/hotline-dev/hotline/internal/store/storetest"
@@ -189,6 +191,23 @@ func TestImportRejectsBadRowsKeepsGood(t *testing.T) {
 	}
 	if n, _ := st.CountTickets(ctx); n != 2 {
 		t.Errorf("count %d, want 2", n)
+	}
+}
+
+func TestImportGBK(t *testing.T) {
+	st := storetest.SQLite(t)
+	utf := "标题,留言时间,内容\n路灯不亮,2020/1/2 20:00:00,小区门口路灯坏了\n"
+	gbk, err := simplifiedchinese.GBK.NewEncoder().String(utf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := Tickets(context.Background(), st, strings.NewReader(gbk), Options{})
+	if err != nil || sum.Imported != 1 || sum.Encoding != "GB18030" {
+		t.Fatalf("GBK file: %+v %v", sum, err)
+	}
+	page, _ := st.ListTickets(context.Background(), store.TicketFilter{})
+	if len(page.Tickets) != 1 || page.Tickets[0].Subject != "路灯不亮" {
+		t.Errorf("read as %q", page.Tickets[0].Subject)
 	}
 }
 
