@@ -37,7 +37,8 @@ Categories are matched by path or unique name against the tree; others are creat
 the top-level category 导入. Rows with a reply become closed tickets (register → reply →
 close); rows without become registered tickets. The original id is kept in the custom field
 source_id. Each row is stored in its own transaction: a rejected row is reported with its
-line number and reason, and the import goes on.`)
+line number and reason, and the import goes on. Rows whose id was imported before on the
+same channel are skipped, so a file can be imported again after an interruption.`)
 	var d dbFlags
 	d.register(fs)
 	file := fs.String("csv", "", "CSV file to import (- for standard input)")
@@ -82,6 +83,9 @@ line number and reason, and the import goes on.`)
 		}
 		fmt.Fprintf(e.stdout, "imported %d, rejected %d (%d closed with their reply; %.0f rows/s)\n",
 			sum.Imported, sum.Rejected, sum.Closed, sum.RowsPerSec)
+		if sum.Skipped > 0 {
+			fmt.Fprintf(e.stdout, "  skipped %d rows whose id was imported before\n", sum.Skipped)
+		}
 		if sum.Encoding != "" {
 			fmt.Fprintf(e.stdout, "  the file is not UTF-8: read as %s\n", sum.Encoding)
 		}

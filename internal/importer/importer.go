@@ -7,6 +7,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -48,6 +49,7 @@ type Summary struct {
 	Imported   int
 	Closed     int // rows with a reply, imported as closed tickets
 	Rejected   int
+	Skipped    int            // rows whose id was imported before (source_id), left alone
 	Rejects    []Reject       // the first MaxRejects rejected rows
 	Reasons    map[string]int // rejected rows by reason kind
 	NewCats    int            // categories created under 导入
@@ -178,6 +180,7 @@ type importer struct {
 	depts    map[string]string // name or code → id
 	regions  map[string]string // name or code → id
 	importID string            // the 导入 category, created on first use
+	seen     map[string]string // source_id → ticket number, of this channel's earlier imports and this file
 	catMu    sync.Mutex        // category lookups and creation, one at a time
 	mu       sync.Mutex        // the summary
 	sum      *Summary
@@ -309,12 +312,16 @@ func blank(rec []string) bool {
 func (im *importer) rejectRow(line int, err error) {
 	im.mu.Lock()
 	defer im.mu.Unlock()
-	im.sum.Rejected++
 	kind := "database"
 	var re *rowError
 	if errors.As(err, &re) {
 		kind = re.kind
 	}
+	if kind == "duplicate" {
+		im.sum.Skipped++
+		return
+	}
+	im.sum.Rejected++
 	im.sum.Reasons[kind]++
 	if len(im.sum.Rejects) < MaxRejects {
 		im.sum.Rejects = append(im.sum.Rejects, Reject{Line: line, Reason: err.Error()})
@@ -354,6 +361,30 @@ func (im *importer) load(ctx context.Context) error {
 	regions, err := im.st.Regions(ctx)
 	if err != nil {
 		return fmt.Errorf("regions: %w", err)
+	}
+	// Rows imported before keep their source_id: importing a file again (after a crash, or
+	// with corrected rows) skips them instead of doubling them.
+	im.seen = map[string]string{}
+	rows, err := im.st.DB().QueryContext(ctx, `SELECT number, fields FROM tickets WHERE channel = $1 AND fields IS NOT NULL`,
+		string(im.opt.Channel))
+	if err != nil {
+		return fmt.Errorf("earlier imports: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var number, fields string
+		if err := rows.Scan(&number, &fields); err != nil {
+			return err
+		}
+		var fs map[string]ticket.Field
+		if json.Unmarshal([]byte(fields), &fs) == nil {
+			if id, ok := fs["source_id"].Value.(string); ok {
+				im.seen[id] = number
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
 	}
 	im.regions = map[string]string{}
 	for _, r := range regions {
@@ -447,7 +478,7 @@ func init() {
 }
 
 // row imports one record in one transaction.
-func (im *importer) row(ctx context.Context, h header, rec []string) error {
+func (im *importer) row(ctx context.Context, h header, rec []string) (err error) {
 	t := &ticket.Ticket{
 		Channel:     im.opt.Channel,
 		Subject:     h.get(rec, "subject"),
@@ -460,8 +491,29 @@ func (im *importer) row(ctx context.Context, h header, rec []string) error {
 	if ch := h.get(rec, "channel"); ch != "" {
 		t.Channel = ticket.Channel(ch)
 	}
-	if id := h.get(rec, "id"); id != "" {
-		t.Fields["source_id"] = ticket.Field{Type: ticket.FieldText, Value: id}
+	sourceID := h.get(rec, "id")
+	if sourceID != "" {
+		im.mu.Lock()
+		number, dup := im.seen[sourceID]
+		if !dup {
+			im.seen[sourceID] = "(this file)"
+		}
+		im.mu.Unlock()
+		if dup {
+			return reject("duplicate", "id %s was imported already (ticket %s)", sourceID, number)
+		}
+		t.Fields["source_id"] = ticket.Field{Type: ticket.FieldText, Value: sourceID}
+		defer func() {
+			// The id is held while the row is stored: a rejected row gives it back, so a
+			// corrected copy further down the file can still come in.
+			im.mu.Lock()
+			if err != nil {
+				delete(im.seen, sourceID)
+			} else {
+				im.seen[sourceID] = t.Number
+			}
+			im.mu.Unlock()
+		}()
 	}
 	if v := h.get(rec, "type"); v != "" {
 		rt, ok := requestTypes[v]

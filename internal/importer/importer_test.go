@@ -48,6 +48,11 @@ func TestImportRealFiles(t *testing.T) {
 			if n, _ := st.CountTickets(ctx); n != 418 {
 				t.Fatalf("count = %d, want 418", n)
 			}
+			// Importing a file again skips what came in before.
+			sum = importFile(t, st, "../demo/data/replies.csv")
+			if sum.Imported != 0 || sum.Skipped != 120 || sum.Rejected != 0 {
+				t.Fatalf("replies again: imported %d skipped %d rejected %d", sum.Imported, sum.Skipped, sum.Rejected)
+			}
 
 			// The first complaint: its original time makes its number and created_at.
 			page, err := st.ListTickets(ctx, store.TicketFilter{Text: "渔船停在航道"})
@@ -165,6 +170,8 @@ func TestImportRejectsBadRowsKeepsGood(t *testing.T) {
 	ctx := context.Background()
 	st := storetest.SQLite(t)
 	csv := "id,subject,time,text,phone,urgency\n" +
+		"0,同号两行,2020/1/2 3:04:05,内容,,\n" +
+		"0,同号两行,2020/1/2 3:04:05,内容,,\n" +
 		"1,好的一行,2020/1/2 3:04:05,内容,,\n" +
 		"2,坏的时间,昨天下午,内容,,\n" +
 		"3,,2020/1/2 3:04:05,,,\n" +
@@ -177,10 +184,10 @@ func TestImportRejectsBadRowsKeepsGood(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.Imported != 2 || sum.Rejected != 5 || sum.Rows != 7 {
+	if sum.Imported != 3 || sum.Rejected != 5 || sum.Skipped != 1 || sum.Rows != 9 {
 		t.Fatalf("imported %d rejected %d rows %d: %+v", sum.Imported, sum.Rejected, sum.Rows, sum.Rejects)
 	}
-	wantLines := []int{3, 4, 5, 7, 8}
+	wantLines := []int{5, 6, 7, 9, 10}
 	for i, r := range sum.Rejects {
 		if r.Line != wantLines[i] {
 			t.Errorf("reject %d at line %d, want %d (%s)", i, r.Line, wantLines[i], r.Reason)
@@ -189,8 +196,8 @@ func TestImportRejectsBadRowsKeepsGood(t *testing.T) {
 	if sum.Reasons["time"] != 2 || sum.Reasons["subject"] != 1 || sum.Reasons["phone"] != 1 || sum.Reasons["urgency"] != 1 {
 		t.Errorf("reasons %v", sum.Reasons)
 	}
-	if n, _ := st.CountTickets(ctx); n != 2 {
-		t.Errorf("count %d, want 2", n)
+	if n, _ := st.CountTickets(ctx); n != 3 {
+		t.Errorf("count %d, want 3", n)
 	}
 }
 
