@@ -101,10 +101,11 @@ func (c *Config) defaults() {
 
 // Server is one call-centre node.
 type Server struct {
-	cfg   Config
-	ports Ports
-	log   *slog.Logger
-	spool *Spool
+	cfg     Config
+	ports   Ports
+	log     *slog.Logger
+	spool   *Spool
+	metrics *metrics
 
 	ua     *sipgo.UserAgent
 	srv    *sipgo.Server
@@ -154,7 +155,7 @@ func New(cfg Config, ports Ports, logger *slog.Logger) (*Server, error) {
 	}
 	spool.retry = cfg.CDRRetry
 	s := &Server{
-		cfg: cfg, ports: ports, log: logger, spool: spool,
+		cfg: cfg, ports: ports, log: logger, spool: spool, metrics: newMetrics(),
 		rtp:       &media.Ports{IP: "0.0.0.0", Min: cfg.RTPPortMin, Max: cfg.RTPPortMax},
 		calls:     map[string]*call{},
 		legs:      map[string]*dialLeg{},
@@ -713,6 +714,8 @@ func (s *Server) mediaPath(kind string, at time.Time, callID string) (rel, abs s
 }
 
 func (s *Server) writeCDR(cdr CDR) {
+	_, known := s.ports.Plan.Route(cdr.Called)
+	s.metrics.observe(cdr, known)
 	s.publish(Event{Type: EvCallEnded, At: cdr.End, CallID: cdr.CallID, Caller: cdr.Caller, Called: cdr.Called, Queue: cdr.Queue, Agent: cdr.Agent, CDR: &cdr})
 	if err := s.spool.WriteCDR(context.WithoutCancel(s.ctx), cdr); err != nil {
 		// The spool failed too: the disk is gone. Log the record so it can be recovered.

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/emiago/sipgo/sip"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/hotline-dev/hotline/internal/acd"
 	"github.com/hotline-dev/hotline/internal/ivr"
@@ -439,6 +440,42 @@ func TestSIPRefusalsProbesAndMalformed(t *testing.T) {
 		run("unknown", "-sf", "caller_404.xml", "-s", "99999", "-key", "caller", "13800000009")
 		if cdr := r.cdrs.next(t, 5*time.Second); cdr.HangupReason != "unknown-number" || cdr.Called != "99999" {
 			t.Fatalf("cdr %+v", cdr)
+		}
+	})
+	t.Run("metrics", func(t *testing.T) {
+		reg := prometheus.NewPedanticRegistry()
+		reg.MustRegister(r.srv.Collector())
+		mfs, err := reg.Gather()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]float64{}
+		for _, mf := range mfs {
+			for _, m := range mf.GetMetric() {
+				key := mf.GetName()
+				for _, l := range m.GetLabel() {
+					key += "," + l.GetName() + "=" + l.GetValue()
+				}
+				switch {
+				case m.Counter != nil:
+					got[key] = m.GetCounter().GetValue()
+				case m.Gauge != nil:
+					got[key] = m.GetGauge().GetValue()
+				}
+			}
+		}
+		want := map[string]float64{
+			"hotline_calls_total,number=12345,outcome=blocked":        1,
+			"hotline_calls_total,number=other,outcome=unknown-number": 1,
+			"hotline_agents,state=signed-out":                         2,
+			"hotline_queue_waiting,queue=q12345":                      0,
+			"hotline_calls_active":                                    0,
+			"hotline_cdr_spool_pending":                               0,
+		}
+		for k, v := range want {
+			if g, ok := got[k]; !ok || g != v {
+				t.Errorf("%s = %v (present %v), want %v", k, g, ok, v)
+			}
 		}
 	})
 	t.Run("options", func(t *testing.T) { run("options", "-sf", "options.xml", "-s", "12345") })
