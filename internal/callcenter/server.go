@@ -682,10 +682,14 @@ func (s *Server) reinvite(req *sip.Request, tx sip.ServerTransaction) {
 		tx.Respond(sip.NewResponseFromRequest(req, sip.StatusNotAcceptableHere, "Not Acceptable Here", nil))
 		return
 	}
+	body, codec := hsip.Answer(offer, s.cfg.AdvertisedIP, sess.LocalPort(), rand.Uint64()>>1)
 	if !offer.Hold() {
+		// The phone may have moved (new address) or changed codec.
 		sess.SetRemote(offer.Addr())
+		if cd, ok := media.CodecByPT(codec); ok {
+			sess.SetCodec(cd, offer.DTMFPT)
+		}
 	}
-	body, _ := hsip.Answer(offer, s.cfg.AdvertisedIP, sess.LocalPort(), rand.Uint64()>>1)
 	res := sip.NewSDPResponseFromRequest(req, body)
 	res.AppendHeader(&s.dialUA.ContactHDR)
 	tx.Respond(res)
