@@ -155,6 +155,10 @@ func (s *Session) Run(ctx context.Context) error {
 		if d := time.Duration(s.timeout.Load()); d > 0 {
 			s.conn.SetReadDeadline(time.Now().Add(d))
 		}
+		if ctx.Err() != nil {
+			// Cancelled while the deadline above was being set: make the read return.
+			s.conn.SetReadDeadline(time.Now())
+		}
 		n, from, err := s.conn.ReadFromUDP(buf)
 		if err != nil && isTimeout(err) && s.timeout.Load() == 0 && ctx.Err() == nil && !s.closing.Load() {
 			continue // the deadline of a timeout since suspended

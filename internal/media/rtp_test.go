@@ -252,3 +252,21 @@ func TestSuspendedTimeoutSurvivesHold(t *testing.T) {
 	}
 	cancel()
 }
+
+func TestRunStopsOnContextWhileSuspended(t *testing.T) {
+	ports := &Ports{IP: "127.0.0.1", Min: 41280, Max: 41290}
+	s := newTestSession(t, ports, PCMU, 0) // no inactivity timeout at all
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() { errc <- s.Run(ctx) }()
+	time.Sleep(50 * time.Millisecond)
+	cancel()
+	select {
+	case err := <-errc:
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("Run: %v", err)
+		}
+	case <-time.After(time.Second):
+		t.Fatal("Run ignored the cancelled context")
+	}
+}
