@@ -270,7 +270,7 @@ func testList(t *testing.T, st *store.Store) {
 	if len(all) != 25 || all[0] != "噪音扰民 24" || all[24] != "噪音扰民 0" {
 		t.Fatalf("paging: %d items, first %q last %q", len(all), all[0], all[len(all)-1])
 	}
-	yes := true
+	yes, no := true, false
 	cases := []struct {
 		name string
 		f    store.TicketFilter
@@ -280,6 +280,7 @@ func testList(t *testing.T, st *store.Store) {
 		{"category", store.TicketFilter{CategoryIDs: []string{"c1"}}, 13},
 		{"state", store.TicketFilter{States: []ticket.State{ticket.Processing}}, 5},
 		{"overdue", store.TicketFilter{Overdue: &yes}, 5},
+		{"not overdue, with or without a deadline", store.TicketFilter{Overdue: &no}, 20},
 		{"time range", store.TicketFilter{From: base.Add(10 * time.Hour), To: base.Add(20 * time.Hour)}, 10},
 		{"phone", store.TicketFilter{Text: "13800000007"}, 1},
 		{"number prefix", store.TicketFilter{Text: "20261101"}, 16}, // 16:00 UTC is the 2nd in Shanghai

@@ -334,7 +334,8 @@ func (s *Store) ListTickets(ctx context.Context, f TicketFilter) (TicketPage, er
 	}
 	if f.Overdue != nil {
 		open := "state NOT IN ('closed', 'cancelled', 'merged')"
-		cond := "(overdue = " + arg(true) + " OR (handle_deadline < " + arg(ms(s.now())) + " AND " + open + "))"
+		// IS NOT NULL keeps the condition two-valued: NOT of a NULL would drop tickets without a deadline.
+		cond := "(overdue = " + arg(true) + " OR (handle_deadline IS NOT NULL AND handle_deadline < " + arg(ms(s.now())) + " AND " + open + "))"
 		if !*f.Overdue {
 			cond = "NOT " + cond
 		}
