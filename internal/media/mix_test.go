@@ -31,6 +31,7 @@ func TestMixerSumsLegsAndFeedsTap(t *testing.T) {
 	m.Agent(agent)
 	time.Sleep(100 * time.Millisecond)
 	m.SetTap(nil)
+	time.Sleep(30 * time.Millisecond) // a frame already handed to the tap may still land
 	n := frames.Load()
 	time.Sleep(60 * time.Millisecond)
 	if err := m.Close(); err != nil {
