@@ -416,8 +416,15 @@ func TestBrowserLifecycle(t *testing.T) {
 	e.waitJS("department suggested", `document.querySelector('#f-dept').textContent.includes('市城管局') || [...document.querySelectorAll('#f-dept .el-select__selected-item')].some(x=>x.textContent.includes('市城管局'))`)
 	e.tabTo("f-subject", 8)
 	e.keys("type the subject", "人行道井盖缺失")
+	// The agent knows better than the rule: pick another unit in the department tree by keyboard.
+	e.tabTo("f-dept", 6)
+	e.keys("filter the departments", "水务")
+	e.waitJS("department list filtered", `[...document.querySelectorAll('.dept-picker-popper .el-tree-node')].some(x=>x.offsetParent!==null&&x.textContent.includes('市水务集团'))`)
+	e.keys("into the tree", kb.ArrowDown)
+	e.keys("pick the department", kb.Enter)
+	e.waitJS("department picked, focus back on the field", `document.querySelector('#f-dept').textContent.includes('市水务集团') && `+focusIn("f-dept"))
 	e.run("register and dispatch with Ctrl+Enter", chromedp.KeyEvent(kb.Enter, chromedp.KeyModifiers(chromedp.ModifierCtrl)))
-	e.waitJS("registered and dispatched", `(()=>{const li=document.querySelector('[data-test=recent] li');return !!li&&li.textContent.includes('待签收')&&li.textContent.includes('市城管局')})()`)
+	e.waitJS("registered and dispatched", `(()=>{const li=document.querySelector('[data-test=recent] li');return !!li&&li.textContent.includes('待签收')&&li.textContent.includes('市水务集团')})()`)
 	if n := e.countTickets(); n != before+3 {
 		t.Errorf("want 3 new tickets after three registrations, have %d", n-before)
 	}
