@@ -80,7 +80,12 @@ func (a *api) observe(next http.Handler) http.Handler {
 			a.metrics.requests.WithLabelValues(route, r.Method, code).Inc()
 			a.metrics.latency.WithLabelValues(route, r.Method, code).Observe(d.Seconds())
 			level := a.log.Info
-			if rec.status >= 500 {
+			switch {
+			case route == "GET /healthz" || route == "GET /metrics":
+				level = a.log.Debug // polled every few seconds; a 503 while starting is expected
+			case rec.status == http.StatusServiceUnavailable:
+				level = a.log.Warn
+			case rec.status >= 500:
 				level = a.log.Error
 			}
 			// The query string is left out: it can carry phone numbers.
