@@ -9,7 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/emiago/sipgo"
 	"github.com/emiago/sipgo/sip"
 
 	"github.com/hotline-dev/hotline/internal/acd"
@@ -62,13 +61,20 @@ func (k *keyBuffer) clear() {
 	k.mu.Unlock()
 }
 
-// call is one inbound call: the caller's leg and everything that happens to it.
+// dialog is what a call needs of the citizen's SIP dialog, whichever side opened it.
+type dialog interface {
+	Context() context.Context
+	Bye(ctx context.Context) error
+	ReadBye(req *sip.Request, tx sip.ServerTransaction) error
+}
+
+// call is one call with a citizen: the citizen's leg and everything that happens to it.
 type call struct {
 	s      *Server
 	id     string
 	caller string
 	called string
-	dlg    *sipgo.DialogServerSession
+	dlg    dialog // the citizen's leg: inbound (server) or, for a call-back, outbound (client)
 	rtp    *media.Session
 	keys   *keyBuffer
 	ctx    context.Context // ends when the caller hangs up, media dies or the server stops
@@ -76,6 +82,7 @@ type call struct {
 	done   chan struct{}
 
 	unwatch  func() bool
+	citizen  *dialLeg // the citizen's leg of a call-back
 	answered chan *dialLeg
 	overflow chan acd.OverflowAction
 	transfer chan string
@@ -531,7 +538,7 @@ func (c *call) toAgent(ext string) {
 	}
 	ctx, cancel := context.WithTimeout(c.ctx, s.cfg.RingTimeout)
 	defer cancel()
-	leg, err := s.dial(ctx, c, ext)
+	leg, err := s.dial(ctx, c, ext, c.caller)
 	if err != nil {
 		if c.ctx.Err() == nil {
 			s.log.Warn("transfer not answered", "call_id", c.id, "ext", ext, "error", err)
@@ -610,7 +617,7 @@ func (c *call) forward(target string) {
 	}
 	ctx, cancel := context.WithTimeout(c.ctx, c.s.cfg.RingTimeout)
 	defer cancel()
-	leg, err := c.s.dial(ctx, c, target)
+	leg, err := c.s.dial(ctx, c, target, c.caller)
 	if err != nil {
 		if c.ctx.Err() == nil {
 			c.s.log.Warn("forward failed", "call_id", c.id, "target", target, "error", err)
@@ -634,7 +641,11 @@ func (c *call) finish() {
 			c.ending("system", "completed")
 		}
 	}
-	c.hangup()
+	if c.citizen != nil {
+		c.citizen.hangup()
+	} else {
+		c.hangup()
+	}
 	c.unwatch()
 	c.cancel()
 	c.rtp.Close()

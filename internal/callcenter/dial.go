@@ -69,7 +69,8 @@ func (s *Server) targets(target string) ([]sip.Uri, error) {
 
 // dial rings every contact of target (forking) and returns the first that answers; the
 // others get CANCEL, or BYE if their 200 OK crossed it. ctx ending cancels everything.
-func (s *Server) dial(ctx context.Context, c *call, target string) (*dialLeg, error) {
+// from is the calling number shown on the phone.
+func (s *Server) dial(ctx context.Context, c *call, target, from string) (*dialLeg, error) {
 	uris, err := s.targets(target)
 	if err != nil {
 		return nil, err
@@ -90,11 +91,11 @@ func (s *Server) dial(ctx context.Context, c *call, target string) (*dialLeg, er
 	defer cancelForks()
 	for _, u := range uris {
 		go func() {
-			from := &sip.FromHeader{DisplayName: c.caller, Address: sip.Uri{Scheme: "sip", User: c.caller, Host: s.cfg.AdvertisedIP}, Params: sip.NewParams()}
-			from.Params.Add("tag", sip.GenerateTagN(16))
+			fromHdr := &sip.FromHeader{DisplayName: from, Address: sip.Uri{Scheme: "sip", User: from, Host: s.cfg.AdvertisedIP}, Params: sip.NewParams()}
+			fromHdr.Params.Add("tag", sip.GenerateTagN(16))
 			req := sip.NewRequest(sip.INVITE, u)
 			req.SetBody(body)
-			req.AppendHeader(from)
+			req.AppendHeader(fromHdr)
 			req.AppendHeader(&sip.ToHeader{Address: u, Params: sip.NewParams()})
 			req.AppendHeader(sip.NewHeader("Content-Type", "application/sdp"))
 			req.AppendHeader(sip.NewHeader("X-Hotline-Call", c.id))
@@ -166,7 +167,7 @@ func (l *dialLeg) byeOnly() {
 // ringAgent offers call c to agent ext for the ACD and reports the outcome back to it.
 func (s *Server) ringAgent(ctx context.Context, cancel context.CancelFunc, c *call, ext string) {
 	defer cancel()
-	leg, err := s.dial(ctx, c, ext)
+	leg, err := s.dial(ctx, c, ext, c.caller)
 	now := time.Now()
 	s.mu.Lock()
 	delete(s.offers, c.id+"/"+ext)

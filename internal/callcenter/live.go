@@ -136,7 +136,7 @@ func (s *Server) Supervise(ctx context.Context, callID, ext string, mode Supervi
 	dctx, cancel := context.WithTimeout(ctx, s.cfg.RingTimeout)
 	defer cancel()
 	stop := context.AfterFunc(c.ctx, cancel)
-	leg, err := s.dial(dctx, c, ext)
+	leg, err := s.dial(dctx, c, ext, c.caller)
 	stop()
 	if err != nil {
 		return err

@@ -16,6 +16,7 @@ import (
 // CDR is the record of one call (话单), written when the call ends.
 type CDR struct {
 	CallID        string            `json:"call_id"`
+	Direction     string            `json:"direction,omitempty"` // "" inbound, "outbound" for call-backs
 	Caller        string            `json:"caller"`
 	Called        string            `json:"called"` // hotline number dialled, e.g. 12345
 	Start         time.Time         `json:"start"`
@@ -29,7 +30,7 @@ type CDR struct {
 	Answered      time.Time         `json:"answered,omitzero"` // agent picked up
 	End           time.Time         `json:"end"`
 	TalkSeconds   int               `json:"talk_seconds"`
-	HangupSide    string            `json:"hangup_side"` // caller, agent, system
+	HangupSide    string            `json:"hangup_side"` // caller (the citizen, either direction), agent, system
 	HangupReason  string            `json:"hangup_reason"`
 	Abandoned     bool              `json:"abandoned"` // caller left while queued (放弃)
 	Blocked       bool              `json:"blocked,omitempty"`

@@ -45,6 +45,12 @@ type Config struct {
 	QueueAnnounce time.Duration // repeat the queue position this often, default 30 s
 	CDRRetry      time.Duration // how often spooled CDRs are retried, default 5 s
 
+	// Trunk is the gateway to the phone network for call-backs, e.g.
+	// "sip:10.1.2.3:5060"; the citizen's number becomes the user part. Empty: no
+	// outbound calls.
+	Trunk    string
+	CallerID string // number shown to citizens called back, default 12345
+
 	// ManualSignIn keeps agents signed out after REGISTER until they press *1 or use the
 	// web page; by default a registered phone is ready (示闲) at once.
 	ManualSignIn bool
@@ -87,6 +93,9 @@ func (c *Config) defaults() {
 	}
 	if c.QueueAnnounce == 0 {
 		c.QueueAnnounce = 30 * time.Second
+	}
+	if c.CallerID == "" {
+		c.CallerID = "12345"
 	}
 	if c.CDRRetry == 0 {
 		c.CDRRetry = 5 * time.Second
@@ -554,7 +563,9 @@ func (s *Server) onAck(req *sip.Request, tx sip.ServerTransaction) {
 	c := s.calls[req.CallID().Value()]
 	s.mu.Unlock()
 	if c != nil {
-		c.dlg.ReadAck(req, tx)
+		if d, ok := c.dlg.(*sipgo.DialogServerSession); ok {
+			d.ReadAck(req, tx)
+		}
 	}
 }
 
@@ -697,7 +708,8 @@ func (s *Server) reinvite(req *sip.Request, tx sip.ServerTransaction) {
 	case c != nil:
 		c.holdChanged(false, offer.Hold())
 	case leg.call != nil:
-		leg.call.holdChanged(true, offer.Hold())
+		// An agent leg, or the citizen's leg of a call-back.
+		leg.call.holdChanged(leg.call.leg == leg, offer.Hold())
 	}
 }
 

@@ -862,3 +862,62 @@ func TestSIPAgentTransfersByREFER(t *testing.T) {
 		t.Fatalf("cdr %+v", cdr)
 	}
 }
+
+func TestSIPCallBackThroughTrunk(t *testing.T) {
+	t.Parallel()
+	gwPort := freePort(t)
+	r := newRig(t, func(c *Config, _ *Ports, _ *StaticPlan) { c.Trunk = fmt.Sprintf("sip:127.0.0.1:%d", gwPort) })
+	// The phone network: a gateway where the citizen answers and speaks.
+	gateway := r.sipp("gateway", "-sf", "citizen_answers.xml", "-p", fmt.Sprint(gwPort), "-mp", fmt.Sprint(freePort(t)),
+		"-key", "pcap", g711aPcap, "-m", "1")
+	agent := r.agentPhone("1001", "pw1001", "agent_answer.xml")
+	if _, err := r.srv.CallBack("1001", "138-bad"); err == nil {
+		t.Error("bad number accepted")
+	}
+	if _, err := r.srv.CallBack("9999", "13800000023"); !errors.Is(err, acd.ErrUnknownAgent) {
+		t.Errorf("unknown agent: %v", err)
+	}
+	id, err := r.srv.CallBack("1001", "13800000023")
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	talking := false
+	for !talking && time.Now().Before(deadline) {
+		for _, c := range r.srv.LiveCalls() {
+			talking = talking || (c.CallID == id && c.State == "talking")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !talking {
+		t.Fatalf("call-back never connected: %+v", r.srv.LiveCalls())
+	}
+	time.Sleep(1500 * time.Millisecond)
+	if err := r.srv.Hangup(id); err != nil {
+		t.Fatal(err)
+	}
+	gateway.wait(t, 5*time.Second)
+	agent.wait(t, 5*time.Second)
+	cdr := r.cdrs.next(t, 5*time.Second)
+	if cdr.Direction != "outbound" || cdr.Called != "13800000023" || cdr.Caller != "12345" || cdr.Agent != "1001" ||
+		cdr.HangupReason != "forced" || cdr.RecordingPath == "" {
+		t.Fatalf("cdr %+v", cdr)
+	}
+	if _, rms := wavDuration(t, filepath.Join(r.data, cdr.RecordingPath)); rms < 300 {
+		t.Errorf("call-back recording silent (rms %.0f)", rms)
+	}
+	r.waitAgent("1001", acd.Ready) // wrap-up over
+	if a := r.srv.Agents()[0]; a.CallsTaken != 1 {
+		t.Errorf("call-back not counted: %+v", a.Agent)
+	}
+}
+
+func TestCallBackNeedsATrunk(t *testing.T) {
+	srv, err := New(Config{DataDir: t.TempDir()}, Ports{CDR: newMemCDR(), Agents: &memAgents{}, Plan: DefaultPlan()}, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.CallBack("1001", "13800000000"); !errors.Is(err, ErrNoTrunk) {
+		t.Fatalf("%v", err)
+	}
+}
