@@ -55,6 +55,7 @@ func Example() {
 		panic(err)
 	}
 	defer srv.Close()
-	// The HTTP API reads srv.LiveCalls(), srv.Queues(), srv.Agents() and drives
-	// srv.SetAgentState, srv.Transfer, srv.Supervise and srv.Hangup.
+	// The HTTP API reads srv.LiveCalls(), srv.Queues(), srv.Agents(), registers
+	// srv.Collector() for /metrics, and drives srv.SetAgentState, srv.Transfer,
+	// srv.Supervise, srv.Hangup and srv.CallBack (with Config.Trunk set).
 }

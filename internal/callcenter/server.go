@@ -592,14 +592,17 @@ func (s *Server) onBye(req *sip.Request, tx sip.ServerTransaction) {
 func (s *Server) onInfo(req *sip.Request, tx sip.ServerTransaction) {
 	id := req.CallID().Value()
 	s.mu.Lock()
-	c := s.calls[id]
+	c, leg := s.calls[id], s.legs[id]
 	s.mu.Unlock()
-	if c == nil {
+	if c == nil && leg != nil && leg.call != nil && leg.call.citizen == leg {
+		c = leg.call // the citizen's leg of a call-back
+	}
+	if c == nil && leg == nil {
 		tx.Respond(sip.NewResponseFromRequest(req, sip.StatusCallTransactionDoesNotExists, "Call/Transaction Does Not Exist", nil))
 		return
 	}
-	if k := infoDigit(req); k != 0 {
-		c.keys.push(k)
+	if k := infoDigit(req); k != 0 && c != nil {
+		c.keys.push(k) // keys from an agent's phone are accepted and ignored
 	}
 	tx.Respond(sip.NewResponseFromRequest(req, sip.StatusOK, "OK", nil))
 }
