@@ -2,6 +2,7 @@
 # Generates the default Mandarin voice prompts of the call centre with espeak-ng (cmn
 # voice) and sox, as 8 kHz 16-bit mono WAV under assets/prompts/zh/. The WAVs are
 # committed and embedded (assets/prompts/prompts.go); rerun after changing a text.
+# sox runs with -R (repeatable dither) so unchanged prompts regenerate byte for byte.
 # Needs: espeak-ng, sox (scripts/test-deps.sh installs both).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,10 +13,18 @@ trap 'rm -rf "$tmp"' EXIT
 
 say() { # name text
   espeak-ng -v cmn -s 150 -w "$tmp/$1.raw.wav" "$2"
-  sox "$tmp/$1.raw.wav" -r 8000 -c 1 -b 16 -e signed-integer "$out/$1.wav" gain -n -3
+  sox -R "$tmp/$1.raw.wav" -r 8000 -c 1 -b 16 -e signed-integer "$out/$1.wav" gain -n -3
 }
 
 say greeting      "您好，这里是幺二三四五政务服务便民热线，通话将被录音。"
+# Each integrated line greets with its own name (digits read one by one, 1 as 幺).
+say greeting-12315 "您好，这里是幺二三幺五市场监管投诉举报热线，通话将被录音。"
+say greeting-12333 "您好，这里是幺二三三三人力资源和社会保障服务热线，通话将被录音。"
+say greeting-12329 "您好，这里是幺二三二九住房公积金服务热线，通话将被录音。"
+say greeting-12320 "您好，这里是幺二三二零卫生健康服务热线，通话将被录音。"
+say greeting-12350 "您好，这里是幺二三五零安全生产举报热线，通话将被录音。"
+say greeting-12366 "您好，这里是幺二三六六纳税服务热线，通话将被录音。"
+say greeting-12349 "您好，这里是幺二三四九民政公益服务热线，通话将被录音。"
 say please-hold   "座席正忙，请稍候，我们将尽快为您接通。"
 say queue-ahead   "您前面还有"
 say queue-callers "位市民在等候。"
@@ -42,10 +51,10 @@ for d in 0 1 2 3 4 5 6 7 8 9; do
   say "digit-$d" "${words[$d]}"
 done
 # Tones need no voice: a 400 ms beep before voicemail, a soft hold tune for the queue.
-sox -n -r 8000 -c 1 -b 16 -e signed-integer "$out/beep.wav" synth 0.4 sine 1000 gain -8
+sox -R -n -r 8000 -c 1 -b 16 -e signed-integer "$out/beep.wav" synth 0.4 sine 1000 gain -8
 # Four rising notes, 2 s, looped by the player while a caller waits.
 for n in 523 659 784 659; do
-  sox -n -r 8000 -c 1 -b 16 -e signed-integer "$tmp/note-$n.wav" synth 0.5 sine "$n" fade 0.02 0.5 0.05 gain -14
+  sox -R -n -r 8000 -c 1 -b 16 -e signed-integer "$tmp/note-$n.wav" synth 0.5 sine "$n" fade 0.02 0.5 0.05 gain -14
 done
-sox "$tmp/note-523.wav" "$tmp/note-659.wav" "$tmp/note-784.wav" "$tmp/note-659.wav" "$out/hold-music.wav"
+sox -R "$tmp/note-523.wav" "$tmp/note-659.wav" "$tmp/note-784.wav" "$tmp/note-659.wav" "$out/hold-music.wav"
 echo "prompts written to $out"

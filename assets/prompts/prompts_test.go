@@ -16,6 +16,9 @@ func TestDefaultPromptsAreTelephoneWAV(t *testing.T) {
 	for d := range 10 {
 		names = append(names, "digit-"+string(rune('0'+d)))
 	}
+	for _, n := range []string{"12315", "12333", "12329", "12320", "12350", "12366", "12349"} {
+		names = append(names, "greeting-"+n)
+	}
 	for _, n := range names {
 		f, err := FS.Open(Dir + "/" + n + ".wav")
 		if err != nil {

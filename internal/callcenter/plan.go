@@ -164,7 +164,11 @@ func DefaultPlan() *StaticPlan {
 		q := "q" + h.Number
 		p.QueueSet = append(p.QueueSet, acd.QueueConfig{Name: q, Group: h.Number, Strategy: acd.LongestIdle,
 			MaxWait: 3 * time.Minute, Overflow: acd.Overflow{Kind: acd.OverflowVoicemail}})
-		r := Route{Number: h.Number, Name: h.Name, Greeting: []string{"greeting"},
+		greeting := "greeting"
+		if h.Number != "12345" {
+			greeting += "-" + h.Number
+		}
+		r := Route{Number: h.Number, Name: h.Name, Greeting: []string{greeting},
 			Default: Action{Kind: ActQueue, Target: q},
 			Periods: map[Period]Action{Lunch: closed, Night: closed, Holiday: closed}}
 		if h.Number == "12345" {
