@@ -202,6 +202,29 @@ func (e *env) tabTo(id string, max int) {
 	e.t.Fatalf("Tab did not reach #%s in %d presses; focus is on %s", id, max, active)
 }
 
+// pickSuggestion moves from a filterable cascader's input into its suggestion list with the
+// arrow key and picks the suggestion holding text with Enter. The cascader filters after a
+// debounce, so the arrow is repeated until the focus is on that suggestion.
+func (e *env) pickSuggestion(what, text string) {
+	e.t.Helper()
+	e.waitJS(what+" suggestions", fmt.Sprintf(`[...document.querySelectorAll('.el-cascader__suggestion-item')].some(x=>x.offsetParent!==null&&x.textContent.includes(%q))`, text))
+	onIt := fmt.Sprintf(`(()=>{const a=document.activeElement;return !!a&&!!a.closest('.el-cascader__suggestion-item')&&a.textContent.includes(%q)})()`, text)
+	for i := 0; ; i++ {
+		time.Sleep(350 * time.Millisecond)
+		e.keys("into the suggestions", kb.ArrowDown)
+		if e.evalBool(onIt) {
+			break
+		}
+		if i == 5 {
+			e.t.Fatalf("%s: the arrow key did not reach the suggestion %q", what, text)
+		}
+		if e.evalBool(`!!document.activeElement.closest('.el-cascader__suggestion-item, .el-cascader-node')`) {
+			e.keys("back to the input", kb.Escape) // focus went into the panel instead; start again
+		}
+	}
+	e.keys("pick "+what, kb.Enter)
+}
+
 // timed navigates and waits until expr holds, returning how long the view took to be usable.
 func (e *env) open(path, ready string) time.Duration {
 	e.t.Helper()
@@ -362,15 +385,11 @@ func TestBrowserLifecycle(t *testing.T) {
 	e.keys("type the phone", "13812345678")
 	e.tabTo("f-category", 6)
 	e.keys("search the category", "城管执法")
-	e.waitJS("category suggestions", `[...document.querySelectorAll('.el-cascader__suggestion-item')].some(x=>x.offsetParent!==null&&x.textContent.includes('城管执法'))`)
-	e.keys("into the suggestions", kb.ArrowDown)
-	e.keys("pick the category", kb.Enter)
+	e.pickSuggestion("category", "城管执法")
 	e.waitJS("category picked, focus back on it", `document.querySelector('#f-category input').value.includes('城管执法') && `+focusIn("f-category"))
 	e.tabTo("f-region", 3)
 	e.keys("search the region", "东塘街道")
-	e.waitJS("region suggestions", `[...document.querySelectorAll('.el-cascader__suggestion-item')].some(x=>x.offsetParent!==null&&x.textContent.includes('东塘街道'))`)
-	e.keys("into the suggestions", kb.ArrowDown)
-	e.keys("pick the region", kb.Enter)
+	e.pickSuggestion("region", "东塘街道")
 	e.waitJS("region picked", `document.querySelector('#f-region input').value.includes('东塘街道') && `+focusIn("f-region"))
 	e.tabTo("f-address", 6)
 	e.keys("type the address", "东塘街道韶山路 88 号")
@@ -410,9 +429,7 @@ func TestBrowserLifecycle(t *testing.T) {
 	e.keys("type the phone", "13700002222")
 	e.tabTo("f-category", 6)
 	e.keys("search the category", "城管执法")
-	e.waitJS("category suggestions", `[...document.querySelectorAll('.el-cascader__suggestion-item')].some(x=>x.offsetParent!==null&&x.textContent.includes('城管执法'))`)
-	e.keys("into the suggestions", kb.ArrowDown)
-	e.keys("pick the category", kb.Enter)
+	e.pickSuggestion("category", "城管执法")
 	e.waitJS("department suggested", `document.querySelector('#f-dept').textContent.includes('市城管局') || [...document.querySelectorAll('#f-dept .el-select__selected-item')].some(x=>x.textContent.includes('市城管局'))`)
 	e.tabTo("f-subject", 8)
 	e.keys("type the subject", "人行道井盖缺失")
@@ -425,6 +442,7 @@ func TestBrowserLifecycle(t *testing.T) {
 	e.waitJS("department picked, focus back on the field", `document.querySelector('#f-dept').textContent.includes('市水务集团') && `+focusIn("f-dept"))
 	e.run("register and dispatch with Ctrl+Enter", chromedp.KeyEvent(kb.Enter, chromedp.KeyModifiers(chromedp.ModifierCtrl)))
 	e.waitJS("registered and dispatched", `(()=>{const li=document.querySelector('[data-test=recent] li');return !!li&&li.textContent.includes('待签收')&&li.textContent.includes('市水务集团')})()`)
+	waterNumber := e.text(`[data-test=recent] .ticket-link`)
 	if n := e.countTickets(); n != before+3 {
 		t.Errorf("want 3 new tickets after three registrations, have %d", n-before)
 	}
@@ -519,6 +537,31 @@ func TestBrowserLifecycle(t *testing.T) {
 		t.Error("a handler of another department sees the ticket")
 	}
 	e.shot("18-other-department-refused")
+
+	// The water company's handler accepts its own ticket and asks for more time; a request
+	// without a reason is refused beside the field and changes nothing.
+	check(e.open("/dept", `!!document.querySelector('.el-table__row')`))
+	e.clickInRow(waterNumber, "accept")
+	e.submitDialog("")
+	e.clickInRow(waterNumber, "request_extension")
+	e.evalBool(`(()=>{const b=[...document.querySelectorAll('[data-test=action-submit]')].find(b=>b.offsetParent!==null);b.click();return true})()`)
+	e.waitJS("reason required beside the field", `[...document.querySelectorAll('.el-dialog .el-form-item.is-error')].some(x=>x.offsetParent!==null&&x.textContent.includes('请填写原因'))`)
+	if tk, err := e.st.TicketByNumber(context.Background(), waterNumber); err != nil || tk.PendingExtension != nil {
+		t.Fatalf("an extension request without a reason was saved: %v %+v", err, tk)
+	}
+	e.submitDialog("井盖需定制，供货周期较长")
+	e.logout()
+
+	// The dispatcher sees the request under 延期审核 and approves it.
+	e.login("dispatcher")
+	e.open("/dispatch", `!!document.querySelector('[data-tab=extension]')`)
+	e.run("extension tab", chromedp.Click(chromedp.CSS(`[data-tab=extension]`)))
+	e.clickInRow(waterNumber, "approve_extension")
+	e.submitDialog("")
+	check(e.open("/tickets/"+waterNumber, `!!document.querySelector('[data-test=timeline]')`))
+	if tl := e.evalString(`document.querySelector('[data-test=timeline]').textContent`); !strings.Contains(tl, "延期申请") || !strings.Contains(tl, "同意延期") {
+		t.Errorf("timeline lacks the extension request and approval: %s", tl)
+	}
 	e.logout()
 
 	// Administration and the leader's overview render.
