@@ -19,6 +19,12 @@ import (
 	"github.com/hotline-dev/hotline/internal/ticket"
 )
 
+// Token prefixes tell a session token from an API key at a glance (and in logs).
+const (
+	SessionPrefix = "hls_"
+	APIKeyPrefix  = "hlk_"
+)
+
 // Lockout policy: this many failures in a row lock the account for LockFor.
 const (
 	MaxFailures = 5
@@ -136,7 +142,7 @@ func (a *Accounts) Login(ctx context.Context, username, password, ip string) (st
 	if err := a.st.RecordLogin(ctx, u.ID, true, MaxFailures, now); err != nil {
 		return "", nil, err
 	}
-	token := auth.NewToken("hls_")
+	token := auth.NewToken(SessionPrefix)
 	if err := a.st.CreateSession(ctx, auth.TokenHash(token), u.ID, now.Add(SessionTTL)); err != nil {
 		return "", nil, err
 	}
@@ -221,7 +227,7 @@ func (a *Accounts) CreateAPIKey(ctx context.Context, actor, name, role, deptID s
 	if len(fe) > 0 {
 		return "", nil, fe
 	}
-	secret := auth.NewToken("hlk_")
+	secret := auth.NewToken(APIKeyPrefix)
 	k := &store.APIKey{Name: strings.TrimSpace(name), KeyHash: auth.TokenHash(secret), Prefix: secret[:8], Role: role,
 		DepartmentID: deptID, CreatedBy: actor}
 	err := a.st.InTx(ctx, func(tx *store.Tx) error {

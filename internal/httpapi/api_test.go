@@ -81,7 +81,8 @@ func register(t *testing.T, e *apitest.Env, body map[string]any) tk {
 		body = map[string]any{}
 	}
 	base := map[string]any{"description": "路口有人占道经营，影响通行", "phone": "13812345678", "category_id": apitest.CatLeaf,
-		"citizen_name": "张三", "request_type": "complaint"}
+		"citizen_name": "张三", "request_type": "complaint",
+		"fields": map[string]any{"stall_count": map[string]any{"type": "number", "value": 2}}}
 	for k, v := range body {
 		base[k] = v
 	}
@@ -383,6 +384,15 @@ func testRefused(t *testing.T, e *apitest.Env) {
 		big := `{"note":"` + strings.Repeat("x", 1<<20+10) + `"}`
 		if st := e.Do("POST", path+"/comment", e.Tokens["handler_a1"], big, nil); st != http.StatusRequestEntityTooLarge {
 			t.Errorf("status %d", st)
+		}
+	})
+
+	t.Run("required custom field", func(t *testing.T) {
+		var eb errBody
+		st := e.Do("POST", "/api/v1/tickets", e.Tokens["agent"], map[string]any{"description": "占道经营",
+			"category_id": apitest.CatLeaf}, &eb)
+		if st != http.StatusBadRequest || eb.Fields["fields.stall_count"] == "" {
+			t.Errorf("status %d %+v, want 400 naming fields.stall_count", st, eb)
 		}
 	})
 

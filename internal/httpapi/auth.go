@@ -65,7 +65,7 @@ func (a *api) authenticate(h authHandler) http.Handler {
 func (a *api) identify(ctx context.Context, token string) (*caller, error) {
 	// API keys carry the "hlk_" prefix (auth.NewToken), so a program's request costs one
 	// lookup, not a failed session lookup first.
-	if !strings.HasPrefix(token, apiKeyPrefix) {
+	if !strings.HasPrefix(token, account.APIKeyPrefix) {
 		u, err := a.accounts.SessionUser(ctx, token)
 		if errors.Is(err, account.ErrNoSession) {
 			return nil, errUnauthenticated
@@ -92,9 +92,6 @@ func (a *api) identify(ctx context.Context, token string) (*caller, error) {
 	}
 	return &caller{Principal: p, Key: k}, nil
 }
-
-// apiKeyPrefix starts every API key secret.
-const apiKeyPrefix = "hlk_"
 
 // setSession sets the session cookie, or clears it when token is empty. The cookie is
 // HttpOnly (scripts cannot read it), SameSite=Lax, and Secure over HTTPS.

@@ -16,7 +16,7 @@ func BenchmarkCreateTicket(b *testing.B) {
 		b.Run(be.Name, func(b *testing.B) {
 			e := apitest.New(b, be.Open(b))
 			body := []byte(`{"description":"路口有人占道经营，影响通行","phone":"13812345678","category_id":"` + apitest.CatLeaf +
-				`","region_id":"` + apitest.RegDist + `","citizen_name":"张三"}`)
+				`","region_id":"` + apitest.RegDist + `","citizen_name":"张三","fields":{"stall_count":{"type":"number","value":2}}}`)
 			token := e.Tokens["agent"]
 			b.ResetTimer()
 			b.RunParallel(func(pb *testing.PB) {

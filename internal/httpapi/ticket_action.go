@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/hotline-dev/hotline/internal/ticket"
@@ -78,13 +77,6 @@ func (a *api) act(action ticket.Action) authHandler {
 		t, ev, err := a.svc.Act(ctx, c.Principal, number, ticket.Command{Action: action, Note: in.Note,
 			DepartmentID: in.DepartmentID, Days: in.Days, Satisfaction: in.Satisfaction, MainNumber: in.MainNumber,
 			Attachments: in.Attachments})
-		var illegal *ticket.IllegalError
-		if errors.As(err, &illegal) {
-			// The lifecycle lists what the state allows; the caller wants what it may do.
-			if cur, gerr := a.svc.Get(ctx, c.Principal, number); gerr == nil {
-				illegal.Allowed = c.ActionsOn(cur)
-			}
-		}
 		if err != nil {
 			a.fail(w, r, err)
 			return

@@ -169,3 +169,40 @@ func CategoryPath(t *Tree[Category], id string) []string {
 
 // JoinPath renders a category path the way agents read it.
 func JoinPath(names []string) string { return strings.Join(names, " › ") }
+
+// FieldValue is a custom field as a ticket carries it.
+type FieldValue struct {
+	Type  string
+	Value any
+}
+
+// CheckFields checks a ticket's custom values against its category's definitions: required
+// fields present, types as defined, values among the options when options are listed.
+// It returns what is wrong by field key.
+func CheckFields(defs []FieldDef, values map[string]FieldValue) map[string]string {
+	bad := map[string]string{}
+	for _, d := range defs {
+		v, ok := values[d.Key]
+		if !ok {
+			if d.Required {
+				bad[d.Key] = d.Label + " is required"
+			}
+			continue
+		}
+		if d.Type != "" && v.Type != d.Type {
+			bad[d.Key] = "want a " + d.Type
+			continue
+		}
+		if len(d.Options) > 0 {
+			s, _ := v.Value.(string)
+			found := false
+			for _, o := range d.Options {
+				found = found || o == s
+			}
+			if !found {
+				bad[d.Key] = "one of " + strings.Join(d.Options, ", ")
+			}
+		}
+	}
+	return bad
+}

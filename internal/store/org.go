@@ -149,3 +149,16 @@ func (s *Store) Categories(ctx context.Context) ([]org.Category, error) {
 	}
 	return out, rows.Err()
 }
+
+// CategoryByID finds one category.
+func (s *Store) CategoryByID(ctx context.Context, id string) (*org.Category, error) {
+	return scanCategory(s.db.QueryRowContext(ctx, `SELECT id, name, parent_id, level, fields, department_id
+		FROM categories WHERE id = $1`, id))
+}
+
+// RegionExists reports whether a region with this id exists (without reading its boundary).
+func (s *Store) RegionExists(ctx context.Context, id string) (bool, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM regions WHERE id = $1`, id).Scan(&n)
+	return n > 0, err
+}

@@ -33,6 +33,9 @@ type Store struct {
 	// ddl is PostgreSQL's own connection for creating day sequences: taken from the main
 	// pool, it could wait forever behind transactions that all wait on it.
 	ddl *sql.DB
+
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // Open connects to dsn: a postgres:// or postgresql:// URL selects PostgreSQL, anything else
@@ -64,6 +67,11 @@ func (s *Store) SetClock(now func() time.Time) { s.now = now }
 
 // Close releases the connections.
 func (s *Store) Close() error {
+	s.closeOnce.Do(func() { s.closeErr = s.close() })
+	return s.closeErr
+}
+
+func (s *Store) close() error {
 	if s.group != nil {
 		s.group.close()
 	}

@@ -132,24 +132,29 @@ func (s *Service) Register(ctx context.Context, p access.Principal, t *ticket.Ti
 	return t, nil
 }
 
-// checkRefs makes sure the category, region and department a ticket names exist.
+// checkRefs makes sure the category and region a ticket names exist, and that the
+// category's required custom fields are there with the right types.
 func (s *Service) checkRefs(ctx context.Context, t *ticket.Ticket) error {
 	fe := ticket.FieldErrors{}
 	if t.CategoryID != "" {
-		cats, err := s.Store.Categories(ctx)
-		if err != nil {
-			return err
-		}
-		if _, ok := org.NewTree(cats).Get(t.CategoryID); !ok {
+		c, err := s.Store.CategoryByID(ctx, t.CategoryID)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
 			fe["category_id"] = "no such category"
+		case err != nil:
+			return err
+		default:
+			for k, v := range org.CheckFields(c.Fields, fieldValues(t.Fields)) {
+				fe["fields."+k] = v
+			}
 		}
 	}
 	if t.RegionID != "" {
-		regions, err := s.Store.Regions(ctx)
+		ok, err := s.Store.RegionExists(ctx, t.RegionID)
 		if err != nil {
 			return err
 		}
-		if _, ok := org.NewTree(regions).Get(t.RegionID); !ok {
+		if !ok {
 			fe["region_id"] = "no such region"
 		}
 	}
@@ -157,6 +162,14 @@ func (s *Service) checkRefs(ctx context.Context, t *ticket.Ticket) error {
 		return fe
 	}
 	return nil
+}
+
+func fieldValues(fs map[string]ticket.Field) map[string]org.FieldValue {
+	out := make(map[string]org.FieldValue, len(fs))
+	for k, f := range fs {
+		out[k] = org.FieldValue{Type: string(f.Type), Value: f.Value}
+	}
+	return out
 }
 
 // Act takes one lifecycle action on the ticket with this number.
@@ -183,6 +196,10 @@ func (s *Service) Act(ctx context.Context, p access.Principal, number string, cm
 			return err
 		}
 		ev, err = ticket.Apply(t, cmd, now)
+		var illegal *ticket.IllegalError
+		if errors.As(err, &illegal) {
+			illegal.Allowed = p.ActionsOn(t) // what this caller may do, not all the state allows
+		}
 		if err != nil {
 			return err
 		}
