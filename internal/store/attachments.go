@@ -27,7 +27,7 @@ func (tx *Tx) SaveAttachment(ctx context.Context, a *Attachment) error {
 		a.ID = NewID()
 	}
 	a.CreatedAt = tx.s.now().UTC()
-	_, err := tx.tx.ExecContext(ctx, `INSERT INTO attachments (id, ticket_id, name, content_type, size, sha256, path,
+	_, err := tx.exec(ctx, `INSERT INTO attachments (id, ticket_id, name, content_type, size, sha256, path,
 		uploaded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
 		a.ID, a.TicketID, a.Name, a.ContentType, a.Size, a.SHA256, a.Path, a.UploadedBy, ms(a.CreatedAt))
 	if err != nil {

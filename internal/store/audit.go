@@ -21,23 +21,21 @@ type AuditEntry struct {
 }
 
 // Audit appends an entry inside the transaction of the change it records.
-func (tx *Tx) Audit(ctx context.Context, e AuditEntry) error { return audit(ctx, tx.tx, tx.s, e) }
-
-// Audit appends an entry on its own (for reads: who viewed which record).
-func (s *Store) Audit(ctx context.Context, e AuditEntry) error {
-	return s.InTx(ctx, func(tx *Tx) error { return tx.Audit(ctx, e) })
-}
-
-func audit(ctx context.Context, q querier, s *Store, e AuditEntry) error {
+func (tx *Tx) Audit(ctx context.Context, e AuditEntry) error {
 	if e.At.IsZero() {
-		e.At = s.now()
+		e.At = tx.s.now()
 	}
-	_, err := q.ExecContext(ctx, `INSERT INTO audit_log (at, actor, role, action, object_type, object_id, detail, ip)
+	_, err := tx.exec(ctx, `INSERT INTO audit_log (at, actor, role, action, object_type, object_id, detail, ip)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, ms(e.At), e.Actor, e.Role, e.Action, e.ObjectType, e.ObjectID, e.Detail, e.IP)
 	if err != nil {
 		return fmt.Errorf("store: audit: %w", err)
 	}
 	return nil
+}
+
+// Audit appends an entry on its own (for reads: who viewed which record).
+func (s *Store) Audit(ctx context.Context, e AuditEntry) error {
+	return s.InTx(ctx, func(tx *Tx) error { return tx.Audit(ctx, e) })
 }
 
 // AuditFilter narrows the audit log.

@@ -32,7 +32,7 @@ func (s *Store) SeedOpenTickets(ctx context.Context, from, to int, department st
 	}
 	return s.InTx(ctx, func(tx *Tx) error {
 		for _, st := range stmts {
-			if _, err := tx.tx.ExecContext(ctx, st.q, st.args...); err != nil {
+			if _, err := tx.exec(ctx, st.q, st.args...); err != nil {
 				return fmt.Errorf("store: seed open tickets: %w", err)
 			}
 		}

@@ -90,7 +90,7 @@ func (tx *Tx) bulkInsert(ctx context.Context, table, columns string, cols int, r
 			}
 			_, err = full.ExecContext(ctx, args...)
 		} else {
-			_, err = tx.tx.ExecContext(ctx, q, args...)
+			_, err = tx.exec(ctx, q, args...)
 		}
 		if err != nil {
 			return fmt.Errorf("store: bulk insert %s: %w", table, tx.s.dialect.mapErr(err))
@@ -111,7 +111,7 @@ func (tx *Tx) bulkInsertArrays(ctx context.Context, table, columns string, types
 		arrays[c] = col
 		sel[c] = "$" + strconv.Itoa(c+1) + "::text[]::" + types[c] + "[]"
 	}
-	_, err := tx.tx.ExecContext(ctx, `INSERT INTO `+table+` (`+columns+`) SELECT * FROM unnest(`+strings.Join(sel, ", ")+`)`, arrays...)
+	_, err := tx.exec(ctx, `INSERT INTO `+table+` (`+columns+`) SELECT * FROM unnest(`+strings.Join(sel, ", ")+`)`, arrays...)
 	if err != nil {
 		return fmt.Errorf("store: bulk insert %s: %w", table, tx.s.dialect.mapErr(err))
 	}
@@ -147,7 +147,7 @@ func (tx *Tx) BulkCache(ctx context.Context, mb int) error {
 	if tx.s.dialect.name != "sqlite" {
 		return nil
 	}
-	_, err := tx.tx.ExecContext(ctx, `PRAGMA cache_size = -`+strconv.Itoa(mb*1024))
+	_, err := tx.exec(ctx, `PRAGMA cache_size = -`+strconv.Itoa(mb*1024))
 	return err
 }
 
@@ -191,7 +191,7 @@ func (tx *Tx) DailySeqs(ctx context.Context) (map[string]int, error) {
 		q = `SELECT substr(sequencename, 12), COALESCE(last_value, 0) FROM pg_sequences
 			WHERE schemaname = current_schema() AND sequencename LIKE 'ticket\_seq\_%'`
 	}
-	rows, err := tx.tx.QueryContext(ctx, q)
+	rows, err := tx.query(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -215,12 +215,12 @@ func (tx *Tx) RaiseDailySeq(ctx context.Context, day string, n int) error {
 		// Created in the bulk transaction, not one autocommitted DDL per day as registrations
 		// do: a year of days would otherwise cost a year of fsyncs.
 		seq := "ticket_seq_" + day
-		if _, err = tx.tx.ExecContext(ctx, `CREATE SEQUENCE IF NOT EXISTS `+seq); err == nil {
-			_, err = tx.tx.ExecContext(ctx, `SELECT setval('`+seq+`', GREATEST($1::bigint,
+		if _, err = tx.exec(ctx, `CREATE SEQUENCE IF NOT EXISTS `+seq); err == nil {
+			_, err = tx.exec(ctx, `SELECT setval('`+seq+`', GREATEST($1::bigint,
 				COALESCE((SELECT last_value FROM pg_sequences WHERE schemaname = current_schema() AND sequencename = '`+seq+`'), 0)))`, n)
 		}
 	} else {
-		_, err = tx.tx.ExecContext(ctx, `INSERT INTO ticket_daily_seq (day, n) VALUES ($1, $2)
+		_, err = tx.exec(ctx, `INSERT INTO ticket_daily_seq (day, n) VALUES ($1, $2)
 			ON CONFLICT (day) DO UPDATE SET n = CASE WHEN ticket_daily_seq.n < $2 THEN $2 ELSE ticket_daily_seq.n END`, day, n)
 	}
 	if err != nil {

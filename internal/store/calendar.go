@@ -37,7 +37,7 @@ func (s *Store) CalendarDays(ctx context.Context) ([]CalendarDay, error) {
 func (tx *Tx) SaveCalendarDays(ctx context.Context, days []CalendarDay, by string) error {
 	now := ms(tx.s.now())
 	for _, d := range days {
-		_, err := tx.tx.ExecContext(ctx, `INSERT INTO calendar_days (day, kind, name, created_by, created_at)
+		_, err := tx.exec(ctx, `INSERT INTO calendar_days (day, kind, name, created_by, created_at)
 			VALUES ($1, $2, $3, $4, $5) ON CONFLICT (day) DO UPDATE SET kind = excluded.kind, name = excluded.name,
 			created_by = excluded.created_by, created_at = excluded.created_at`, d.Date, d.Kind, d.Name, by, now)
 		if err != nil {
@@ -49,7 +49,7 @@ func (tx *Tx) SaveCalendarDays(ctx context.Context, days []CalendarDay, by strin
 
 // DeleteCalendarDay removes an entered day (the official calendar applies again).
 func (tx *Tx) DeleteCalendarDay(ctx context.Context, date string) error {
-	_, err := tx.tx.ExecContext(ctx, `DELETE FROM calendar_days WHERE day = $1`, date)
+	_, err := tx.exec(ctx, `DELETE FROM calendar_days WHERE day = $1`, date)
 	return err
 }
 
@@ -75,7 +75,7 @@ func (tx *Tx) SaveSetting(ctx context.Context, key string, v any, by string) err
 	if err != nil {
 		return err
 	}
-	_, err = tx.tx.ExecContext(ctx, `INSERT INTO settings (key, value, updated_by, updated_at) VALUES ($1, $2, $3, $4)
+	_, err = tx.exec(ctx, `INSERT INTO settings (key, value, updated_by, updated_at) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
 		key, string(b), by, ms(tx.s.now()))
 	if err != nil {

@@ -51,7 +51,7 @@ func (s *Store) CitizenByID(ctx context.Context, id string) (*citizen.Citizen, e
 // name, counts the ticket, and tags a repeat caller (重复来电) from the third request on.
 func (tx *Tx) TouchCitizen(ctx context.Context, phone, name string) (*citizen.Citizen, error) {
 	now := ms(tx.s.now())
-	c, err := scanCitizen(tx.tx.QueryRowContext(ctx, `INSERT INTO citizens (id, phone, name, created_at, updated_at, ticket_count)
+	c, err := scanCitizen(tx.queryRow(ctx, `INSERT INTO citizens (id, phone, name, created_at, updated_at, ticket_count)
 		VALUES ($1, $2, $3, $4, $4, 1)
 		ON CONFLICT (phone) DO UPDATE SET ticket_count = citizens.ticket_count + 1, updated_at = $4,
 			name = CASE WHEN citizens.name = '' THEN $3 ELSE citizens.name END
@@ -76,7 +76,7 @@ func (tx *Tx) SaveCitizen(ctx context.Context, c *citizen.Citizen) error {
 		c.CreatedAt = now
 	}
 	c.UpdatedAt = now
-	_, err := tx.tx.ExecContext(ctx, `INSERT INTO citizens (`+citizenColumns+`)
+	_, err := tx.exec(ctx, `INSERT INTO citizens (`+citizenColumns+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 		ON CONFLICT (id) DO UPDATE SET phone = $2, name = $3, other_phones = $4, addresses = $5, tags = $6,
 			blacklisted = $7, blacklist_reason = $8, note = $9, updated_at = $12`,

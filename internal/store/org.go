@@ -15,7 +15,7 @@ func (tx *Tx) SaveDepartment(ctx context.Context, d *org.Department) error {
 	if d.ID == "" {
 		d.ID = NewID()
 	}
-	_, err := tx.tx.ExecContext(ctx, `INSERT INTO departments (id, code, name, parent_id, kind, phone, created_at)
+	_, err := tx.exec(ctx, `INSERT INTO departments (id, code, name, parent_id, kind, phone, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)
 		ON CONFLICT (id) DO UPDATE SET code = $2, name = $3, parent_id = $4, kind = $5, phone = $6`,
 		d.ID, d.Code, d.Name, d.ParentID, string(d.Kind), d.Phone, ms(tx.s.now()))
@@ -63,7 +63,7 @@ func (tx *Tx) SaveRegion(ctx context.Context, r *org.Region) error {
 	if len(r.Boundary) > 0 {
 		boundary = string(r.Boundary)
 	}
-	_, err := tx.tx.ExecContext(ctx, `INSERT INTO regions (id, code, name, parent_id, level, boundary, created_at)
+	_, err := tx.exec(ctx, `INSERT INTO regions (id, code, name, parent_id, level, boundary, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)
 		ON CONFLICT (id) DO UPDATE SET code = $2, name = $3, parent_id = $4, level = $5, boundary = $6`,
 		r.ID, r.Code, r.Name, r.ParentID, string(r.Level), boundary, ms(tx.s.now()))
@@ -100,7 +100,7 @@ func (tx *Tx) SaveCategory(ctx context.Context, c *org.Category) error {
 	if c.ID == "" {
 		c.ID = NewID()
 	}
-	_, err := tx.tx.ExecContext(ctx, `INSERT INTO categories (id, name, parent_id, level, fields, department_id, created_at)
+	_, err := tx.exec(ctx, `INSERT INTO categories (id, name, parent_id, level, fields, department_id, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)
 		ON CONFLICT (id) DO UPDATE SET name = $2, parent_id = $3, level = $4, fields = $5, department_id = $6`,
 		c.ID, c.Name, c.ParentID, c.Level, jsonOrNull(c.Fields, len(c.Fields) == 0), c.DepartmentID, ms(tx.s.now()))
@@ -112,7 +112,7 @@ func (tx *Tx) SaveCategory(ctx context.Context, c *org.Category) error {
 
 // CategoryByName finds the child of parentID ("" for the top level) called name.
 func (tx *Tx) CategoryByName(ctx context.Context, parentID, name string) (*org.Category, error) {
-	return scanCategory(tx.tx.QueryRowContext(ctx, `SELECT id, name, parent_id, level, fields, department_id
+	return scanCategory(tx.queryRow(ctx, `SELECT id, name, parent_id, level, fields, department_id
 		FROM categories WHERE parent_id = $1 AND name = $2`, parentID, name))
 }
 

@@ -74,7 +74,7 @@ func (tx *Tx) Enqueue(ctx context.Context, m *OutboxMessage) (bool, error) {
 		m.NextAttemptAt = m.CreatedAt
 	}
 	m.Status = OutboxQueued
-	res, err := tx.tx.ExecContext(ctx, `INSERT INTO outbox (id, channel, recipient, template, subject, body, ticket_id,
+	res, err := tx.exec(ctx, `INSERT INTO outbox (id, channel, recipient, template, subject, body, ticket_id,
 		ticket_number, idempotency_key, status, attempts, next_attempt_at, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $12) ON CONFLICT (idempotency_key) DO NOTHING`,
 		m.ID, m.Channel, m.Recipient, m.Template, m.Subject, m.Body, m.TicketID, m.TicketNumber, m.IdempotencyKey,
@@ -98,7 +98,7 @@ func (s *Store) ClaimMessages(ctx context.Context, now time.Time, lease time.Dur
 		if s.dialect.name == "postgres" {
 			lock = " FOR UPDATE SKIP LOCKED"
 		}
-		rows, err := tx.tx.QueryContext(ctx, `SELECT `+outboxColumns+` FROM outbox
+		rows, err := tx.query(ctx, `SELECT `+outboxColumns+` FROM outbox
 			WHERE status IN ('queued', 'sending', 'failed') AND next_attempt_at <= $1
 			ORDER BY next_attempt_at LIMIT $2`+lock, ms(now), limit)
 		if err != nil {
@@ -118,7 +118,7 @@ func (s *Store) ClaimMessages(ctx context.Context, now time.Time, lease time.Dur
 		}
 		until := now.Add(lease)
 		for _, m := range out {
-			if _, err := tx.tx.ExecContext(ctx, `UPDATE outbox SET status = 'sending', attempts = attempts + 1,
+			if _, err := tx.exec(ctx, `UPDATE outbox SET status = 'sending', attempts = attempts + 1,
 				next_attempt_at = $2, claimed_by = $3 WHERE id = $1`, m.ID, ms(until), node); err != nil {
 				return err
 			}
@@ -153,7 +153,7 @@ func (s *Store) FinishMessage(ctx context.Context, id, node string, r OutboxResu
 		if r.Status == OutboxDead {
 			next = ms(r.At)
 		}
-		res, err := tx.tx.ExecContext(ctx, `UPDATE outbox SET status = $3, provider_id = $4, last_error = $5,
+		res, err := tx.exec(ctx, `UPDATE outbox SET status = $3, provider_id = $4, last_error = $5,
 			next_attempt_at = $6, sent_at = $7 WHERE id = $1 AND claimed_by = $2 AND status = 'sending'`,
 			id, node, r.Status, r.ProviderID, r.Error, next, sent)
 		if err != nil {
@@ -243,7 +243,7 @@ func (s *Store) OutboxMessageByID(ctx context.Context, id string) (*OutboxMessag
 // Only dead messages may be retried: others are still being handled (ErrConflict).
 func (s *Store) RetryMessage(ctx context.Context, id string, now time.Time) error {
 	return s.InTx(ctx, func(tx *Tx) error {
-		res, err := tx.tx.ExecContext(ctx, `UPDATE outbox SET status = 'queued', attempts = 0, next_attempt_at = $2,
+		res, err := tx.exec(ctx, `UPDATE outbox SET status = 'queued', attempts = 0, next_attempt_at = $2,
 			claimed_by = '' WHERE id = $1 AND status = 'dead'`, id, ms(now))
 		if err != nil {
 			return err
@@ -252,7 +252,7 @@ func (s *Store) RetryMessage(ctx context.Context, id string, now time.Time) erro
 			return nil
 		}
 		var st string
-		if err := tx.tx.QueryRowContext(ctx, `SELECT status FROM outbox WHERE id = $1`, id).Scan(&st); errors.Is(err, sql.ErrNoRows) {
+		if err := tx.queryRow(ctx, `SELECT status FROM outbox WHERE id = $1`, id).Scan(&st); errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound
 		} else if err != nil {
 			return err
@@ -266,7 +266,7 @@ func (s *Store) RetryMessage(ctx context.Context, id string, now time.Time) erro
 func (s *Store) ReleaseClaims(ctx context.Context, node string, now time.Time) (int, error) {
 	var n int64
 	err := s.InTx(ctx, func(tx *Tx) error {
-		res, err := tx.tx.ExecContext(ctx, `UPDATE outbox SET next_attempt_at = $2 WHERE status = 'sending' AND claimed_by = $1`, node, ms(now))
+		res, err := tx.exec(ctx, `UPDATE outbox SET next_attempt_at = $2 WHERE status = 'sending' AND claimed_by = $1`, node, ms(now))
 		if err != nil {
 			return err
 		}

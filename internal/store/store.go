@@ -95,8 +95,40 @@ func (s *Store) DB() *sql.DB { return s.db }
 // Tx is a write transaction. Every multi-statement change goes through InTx, so a failed
 // request changes nothing.
 type Tx struct {
-	tx *sql.Tx
-	s  *Store
+	tx   *sql.Tx
+	s    *Store
+	prep func(context.Context, string) *sql.Stmt // SQLite's statement cache; nil on PostgreSQL (pgx caches)
+}
+
+func (tx *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
+	if tx.prep == nil {
+		return nil
+	}
+	if st := tx.prep(ctx, q); st != nil {
+		return tx.tx.StmtContext(ctx, st)
+	}
+	return nil
+}
+
+func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if st := tx.stmt(ctx, q); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return tx.tx.ExecContext(ctx, q, args...)
+}
+
+func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if st := tx.stmt(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return tx.tx.QueryRowContext(ctx, q, args...)
+}
+
+func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if st := tx.stmt(ctx, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return tx.tx.QueryContext(ctx, q, args...)
 }
 
 // InTx runs fn in a write transaction, committing if it returns nil. On SQLite, fn may share

@@ -97,10 +97,10 @@ func (tx *Tx) NextTicketNumber(ctx context.Context, at time.Time) (string, error
 	var err error
 	if tx.s.dialect.name == "postgres" {
 		if err = tx.s.ensureDaySequence(ctx, key); err == nil {
-			err = tx.tx.QueryRowContext(ctx, `SELECT nextval('ticket_seq_`+key+`')`).Scan(&n)
+			err = tx.queryRow(ctx, `SELECT nextval('ticket_seq_`+key+`')`).Scan(&n)
 		}
 	} else {
-		err = tx.tx.QueryRowContext(ctx, `INSERT INTO ticket_daily_seq (day, n) VALUES ($1, 1)
+		err = tx.queryRow(ctx, `INSERT INTO ticket_daily_seq (day, n) VALUES ($1, 1)
 			ON CONFLICT (day) DO UPDATE SET n = ticket_daily_seq.n + 1 RETURNING n`, key).Scan(&n)
 	}
 	if err != nil {
@@ -136,7 +136,7 @@ func (tx *Tx) InsertTicket(ctx context.Context, t *ticket.Ticket, first ticket.E
 	for i := range ph {
 		ph[i] = "$" + strconv.Itoa(i+1)
 	}
-	_, err := tx.tx.ExecContext(ctx, `INSERT INTO tickets (`+ticketColumns+`) VALUES (`+strings.Join(ph, ", ")+`)`, args...)
+	_, err := tx.exec(ctx, `INSERT INTO tickets (`+ticketColumns+`) VALUES (`+strings.Join(ph, ", ")+`)`, args...)
 	if err != nil {
 		return fmt.Errorf("store: insert ticket: %w", tx.s.dialect.mapErr(err))
 	}
@@ -162,7 +162,7 @@ func (tx *Tx) UpdateTicket(ctx context.Context, t *ticket.Ticket, ev *ticket.Eve
 		sets = append(sets, c+" = $"+strconv.Itoa(i+1))
 	}
 	args = append(args, t.Version-1)
-	res, err := tx.tx.ExecContext(ctx, `UPDATE tickets SET `+strings.Join(sets, ", ")+
+	res, err := tx.exec(ctx, `UPDATE tickets SET `+strings.Join(sets, ", ")+
 		` WHERE id = $1 AND version = $`+strconv.Itoa(len(args)), args...)
 	if err != nil {
 		return fmt.Errorf("store: update ticket: %w", tx.s.dialect.mapErr(err))
@@ -179,7 +179,7 @@ func (tx *Tx) UpdateTicket(ctx context.Context, t *ticket.Ticket, ev *ticket.Eve
 
 func (tx *Tx) syncCoDepartments(ctx context.Context, t *ticket.Ticket) error {
 	for _, d := range t.CoDepartmentIDs {
-		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO ticket_co_departments (ticket_id, department_id)
+		if _, err := tx.exec(ctx, `INSERT INTO ticket_co_departments (ticket_id, department_id)
 			VALUES ($1, $2) ON CONFLICT DO NOTHING`, t.ID, d); err != nil {
 			return fmt.Errorf("store: co-departments: %w", err)
 		}
@@ -197,12 +197,12 @@ func (tx *Tx) AppendEvent(ctx context.Context, ev *ticket.Event) error {
 		ev.At = tx.s.now().UTC()
 	}
 	if ev.Seq == 0 {
-		err := tx.tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM ticket_events WHERE ticket_id = $1`, ev.TicketID).Scan(&ev.Seq)
+		err := tx.queryRow(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM ticket_events WHERE ticket_id = $1`, ev.TicketID).Scan(&ev.Seq)
 		if err != nil {
 			return fmt.Errorf("store: event seq: %w", err)
 		}
 	}
-	_, err := tx.tx.ExecContext(ctx, `INSERT INTO ticket_events (id, ticket_id, seq, action, actor, role,
+	_, err := tx.exec(ctx, `INSERT INTO ticket_events (id, ticket_id, seq, action, actor, role,
 		from_state, to_state, note, department_id, data, attachments, at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
 		ev.ID, ev.TicketID, ev.Seq, string(ev.Action), ev.Actor, ev.Role, string(ev.FromState), string(ev.ToState),

@@ -38,7 +38,7 @@ func (tx *Tx) ArmTimers(ctx context.Context, ticketID string, kinds []string, ti
 		if t.ID == "" {
 			t.ID = NewID()
 		}
-		_, err := tx.tx.ExecContext(ctx, `INSERT INTO ticket_timers (id, ticket_id, kind, due_at, created_at)
+		_, err := tx.exec(ctx, `INSERT INTO ticket_timers (id, ticket_id, kind, due_at, created_at)
 			SELECT $1, $2, $3, $4, $5 WHERE NOT EXISTS (SELECT 1 FROM ticket_timers
 				WHERE ticket_id = $2 AND kind = $3 AND due_at = $4 AND fired_at IS NOT NULL)`,
 			t.ID, ticketID, t.Kind, ms(t.DueAt), now)
@@ -64,7 +64,7 @@ func (tx *Tx) ClearTimers(ctx context.Context, ticketID string, kinds []string) 
 		}
 		q += `)`
 	}
-	if _, err := tx.tx.ExecContext(ctx, q, args...); err != nil {
+	if _, err := tx.exec(ctx, q, args...); err != nil {
 		return fmt.Errorf("store: clear timers: %w", err)
 	}
 	return nil
@@ -103,7 +103,7 @@ func (tx *Tx) ClaimDueTimer(ctx context.Context, now time.Time) (*Timer, error) 
 	if tx.s.dialect.name == "postgres" {
 		lock = " FOR UPDATE SKIP LOCKED"
 	}
-	t, err := scanTimer(tx.tx.QueryRowContext(ctx, `SELECT `+timerColumns+` FROM ticket_timers
+	t, err := scanTimer(tx.queryRow(ctx, `SELECT `+timerColumns+` FROM ticket_timers
 		WHERE fired_at IS NULL AND due_at <= $1 ORDER BY due_at LIMIT 1`+lock, ms(now)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
@@ -116,20 +116,20 @@ func (tx *Tx) ClaimDueTimer(ctx context.Context, now time.Time) (*Timer, error) 
 
 // MarkTimerFired records that the timer fired, in the transaction that wrote its effects.
 func (tx *Tx) MarkTimerFired(ctx context.Context, id string, at time.Time, by string) error {
-	_, err := tx.tx.ExecContext(ctx, `UPDATE ticket_timers SET fired_at = $2, fired_by = $3 WHERE id = $1`, id, ms(at), by)
+	_, err := tx.exec(ctx, `UPDATE ticket_timers SET fired_at = $2, fired_by = $3 WHERE id = $1`, id, ms(at), by)
 	return err
 }
 
 // DropTimer deletes a timer that no longer applies (the ticket moved on).
 func (tx *Tx) DropTimer(ctx context.Context, id string) error {
-	_, err := tx.tx.ExecContext(ctx, `DELETE FROM ticket_timers WHERE id = $1 AND fired_at IS NULL`, id)
+	_, err := tx.exec(ctx, `DELETE FROM ticket_timers WHERE id = $1 AND fired_at IS NULL`, id)
 	return err
 }
 
 // PostponeTimer pushes back a timer whose firing failed, keeping the error for operators.
 func (s *Store) PostponeTimer(ctx context.Context, id string, until time.Time, reason string) error {
 	return s.InTx(ctx, func(tx *Tx) error {
-		_, err := tx.tx.ExecContext(ctx, `UPDATE ticket_timers SET due_at = $2, attempts = attempts + 1, last_error = $3
+		_, err := tx.exec(ctx, `UPDATE ticket_timers SET due_at = $2, attempts = attempts + 1, last_error = $3
 			WHERE id = $1 AND fired_at IS NULL`, id, ms(until), reason)
 		return err
 	})
@@ -171,7 +171,7 @@ func (tx *Tx) TicketByIDForUpdate(ctx context.Context, id string) (*ticket.Ticke
 	t, err := getTicket(ctx, tx.tx, "id", lock, id)
 	if errors.Is(err, ErrNotFound) && lock != "" {
 		var n int
-		if tx.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM tickets WHERE id = $1`, id).Scan(&n) == nil && n == 1 {
+		if tx.queryRow(ctx, `SELECT COUNT(*) FROM tickets WHERE id = $1`, id).Scan(&n) == nil && n == 1 {
 			return nil, ErrBusy
 		}
 	}
@@ -181,7 +181,7 @@ func (tx *Tx) TicketByIDForUpdate(ctx context.Context, id string) (*ticket.Ticke
 // DepartmentByID reads one department inside the transaction.
 func (tx *Tx) DepartmentByID(ctx context.Context, id string) (*org.Department, error) {
 	var d org.Department
-	err := tx.tx.QueryRowContext(ctx, `SELECT id, code, name, parent_id, kind, phone FROM departments WHERE id = $1`, id).
+	err := tx.queryRow(ctx, `SELECT id, code, name, parent_id, kind, phone FROM departments WHERE id = $1`, id).
 		Scan(&d.ID, &d.Code, &d.Name, &d.ParentID, &d.Kind, &d.Phone)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
@@ -205,6 +205,6 @@ func (tx *Tx) BulkInsertTimers(ctx context.Context, ts []Timer) error {
 // SetHandleDeadline corrects a ticket's handling deadline inside the event's transaction
 // (the working-time clock re-counts an approved extension in working days).
 func (tx *Tx) SetHandleDeadline(ctx context.Context, ticketID string, due time.Time) error {
-	_, err := tx.tx.ExecContext(ctx, `UPDATE tickets SET handle_deadline = $2 WHERE id = $1`, ticketID, ms(due))
+	_, err := tx.exec(ctx, `UPDATE tickets SET handle_deadline = $2 WHERE id = $1`, ticketID, ms(due))
 	return err
 }

@@ -52,7 +52,7 @@ func (tx *Tx) SaveUser(ctx context.Context, u *User) error {
 		u.CreatedAt = now
 	}
 	u.UpdatedAt = now
-	_, err := tx.tx.ExecContext(ctx, `INSERT INTO users (`+userColumns+`)
+	_, err := tx.exec(ctx, `INSERT INTO users (`+userColumns+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 		ON CONFLICT (id) DO UPDATE SET username = $2, display_name = $3, password_hash = $4, role = $5,
 			department_id = $6, phone_grant = $7, disabled = $8, failed_logins = $9, locked_until = $10, updated_at = $12`,
@@ -97,10 +97,10 @@ func (s *Store) Users(ctx context.Context) ([]*User, error) {
 func (s *Store) RecordLogin(ctx context.Context, userID string, ok bool, maxFailures int, lockUntil time.Time) error {
 	return s.InTx(ctx, func(tx *Tx) error {
 		if ok {
-			_, err := tx.tx.ExecContext(ctx, `UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1`, userID)
+			_, err := tx.exec(ctx, `UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1`, userID)
 			return err
 		}
-		_, err := tx.tx.ExecContext(ctx, `UPDATE users SET failed_logins = failed_logins + 1,
+		_, err := tx.exec(ctx, `UPDATE users SET failed_logins = failed_logins + 1,
 			locked_until = CASE WHEN failed_logins + 1 >= $2 THEN $3 ELSE locked_until END,
 			updated_at = $4 WHERE id = $1`, userID, maxFailures, ms(lockUntil), ms(s.now()))
 		return err
@@ -110,7 +110,7 @@ func (s *Store) RecordLogin(ctx context.Context, userID string, ok bool, maxFail
 // CreateSession stores a login session by the hash of its token.
 func (s *Store) CreateSession(ctx context.Context, tokenHash, userID string, expires time.Time) error {
 	return s.InTx(ctx, func(tx *Tx) error {
-		_, err := tx.tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, expires_at)
+		_, err := tx.exec(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, expires_at)
 			VALUES ($1, $2, $3, $4)`, tokenHash, userID, ms(s.now()), ms(expires))
 		return err
 	})
@@ -126,14 +126,14 @@ func (s *Store) SessionUser(ctx context.Context, tokenHash string) (*User, error
 // DeleteSession ends a session (logout).
 func (s *Store) DeleteSession(ctx context.Context, tokenHash string) error {
 	return s.InTx(ctx, func(tx *Tx) error {
-		_, err := tx.tx.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, tokenHash)
+		_, err := tx.exec(ctx, `DELETE FROM sessions WHERE token_hash = $1`, tokenHash)
 		return err
 	})
 }
 
 // DeleteUserSessions ends every session of a user (password change, disabling).
 func (tx *Tx) DeleteUserSessions(ctx context.Context, userID string) error {
-	_, err := tx.tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID)
+	_, err := tx.exec(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID)
 	return err
 }
 
@@ -157,7 +157,7 @@ func (tx *Tx) SaveAPIKey(ctx context.Context, k *APIKey) error {
 		k.ID = NewID()
 	}
 	k.CreatedAt = tx.s.now().UTC()
-	_, err := tx.tx.ExecContext(ctx, `INSERT INTO api_keys (id, name, key_hash, prefix, role, department_id,
+	_, err := tx.exec(ctx, `INSERT INTO api_keys (id, name, key_hash, prefix, role, department_id,
 		created_by, created_at, revoked) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
 		k.ID, k.Name, k.KeyHash, k.Prefix, k.Role, k.DepartmentID, k.CreatedBy, ms(k.CreatedAt), k.Revoked)
 	if err != nil {
@@ -208,7 +208,7 @@ func (s *Store) APIKeys(ctx context.Context) ([]*APIKey, error) {
 
 // RevokeAPIKey stops a key from working.
 func (tx *Tx) RevokeAPIKey(ctx context.Context, id string) error {
-	res, err := tx.tx.ExecContext(ctx, `UPDATE api_keys SET revoked = $2 WHERE id = $1`, id, true)
+	res, err := tx.exec(ctx, `UPDATE api_keys SET revoked = $2 WHERE id = $1`, id, true)
 	if err != nil {
 		return err
 	}

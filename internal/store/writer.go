@@ -12,10 +12,11 @@ import (
 // savepoint, and commits once. One fsync then makes a whole batch durable, and every caller
 // still gets all-or-nothing for its own function and its answer only after the commit.
 type groupWriter struct {
-	db   *sql.DB
-	s    *Store
-	reqs chan *writeReq
-	wg   sync.WaitGroup
+	db    *sql.DB // two connections: one writes, the other only prepares statements (see prepared)
+	s     *Store
+	reqs  chan *writeReq
+	wg    sync.WaitGroup
+	stmts map[string]*sql.Stmt // used by the writer goroutine only
 }
 
 type writeReq struct {
@@ -28,11 +29,34 @@ type writeReq struct {
 // maxBatch bounds how long one commit keeps callers waiting.
 const maxBatch = 256
 
+// maxPrepared bounds the statement cache: statements built with a varying number of rows
+// (bulk inserts) are run unprepared once it is full.
+const maxPrepared = 256
+
 func newGroupWriter(db *sql.DB, s *Store) *groupWriter {
-	w := &groupWriter{db: db, s: s, reqs: make(chan *writeReq, maxBatch)}
+	w := &groupWriter{db: db, s: s, reqs: make(chan *writeReq, maxBatch), stmts: map[string]*sql.Stmt{}}
 	w.wg.Add(1)
 	go w.run()
 	return w
+}
+
+// prepared returns the statement for q, preparing it the first time. SQLite spends much of
+// a small write parsing and planning it. database/sql prepares a DB statement on whichever
+// connection is free — here the spare one, as the batch's transaction holds the other — and
+// Tx.StmtContext then prepares it once more on the writing connection and keeps both.
+func (w *groupWriter) prepared(ctx context.Context, q string) *sql.Stmt {
+	if st, ok := w.stmts[q]; ok {
+		return st
+	}
+	if len(w.stmts) >= maxPrepared {
+		return nil
+	}
+	st, err := w.db.PrepareContext(ctx, q)
+	if err != nil {
+		return nil // the plain call will report the error
+	}
+	w.stmts[q] = st
+	return st
 }
 
 func (w *groupWriter) do(ctx context.Context, fn func(*Tx) error) error {
@@ -45,6 +69,9 @@ func (w *groupWriter) do(ctx context.Context, fn func(*Tx) error) error {
 func (w *groupWriter) close() {
 	close(w.reqs)
 	w.wg.Wait()
+	for _, st := range w.stmts {
+		st.Close()
+	}
 }
 
 func (w *groupWriter) run() {
@@ -105,7 +132,8 @@ func (w *groupWriter) exec(batch []*writeReq) {
 
 // runOne runs one caller's function inside a savepoint, undoing just its writes on error.
 func (w *groupWriter) runOne(tx *sql.Tx, r *writeReq) (err error) {
-	if _, err := tx.ExecContext(r.ctx, `SAVEPOINT caller`); err != nil {
+	t := &Tx{tx: tx, s: w.s, prep: w.prepared}
+	if _, err := t.exec(r.ctx, `SAVEPOINT caller`); err != nil {
 		return err
 	}
 	defer func() {
@@ -113,13 +141,13 @@ func (w *groupWriter) runOne(tx *sql.Tx, r *writeReq) (err error) {
 			err = fmt.Errorf("store: panic in transaction: %v", p)
 		}
 		if err != nil {
-			if _, rbErr := tx.ExecContext(context.Background(), `ROLLBACK TO caller`); rbErr != nil {
+			if _, rbErr := t.exec(context.Background(), `ROLLBACK TO caller`); rbErr != nil {
 				err = fmt.Errorf("%w (and undoing it failed: %v)", err, rbErr)
 			}
 		}
-		if _, relErr := tx.ExecContext(context.Background(), `RELEASE caller`); relErr != nil && err == nil {
+		if _, relErr := t.exec(context.Background(), `RELEASE caller`); relErr != nil && err == nil {
 			err = relErr
 		}
 	}()
-	return r.fn(&Tx{tx: tx, s: w.s})
+	return r.fn(t)
 }
