@@ -67,6 +67,7 @@ func commands() []command {
 		{"import", "import historical tickets from CSV (import tickets --csv FILE)", runImport},
 		{"bench", "benchmarks: seed | http | list | rawinsert", runBench},
 		{"calendar", "working-time calendar: add, between, import, days", runCalendar},
+		{"agent", "call-centre agents: add, state, list", runAgent},
 		{"version", "print the version", runVersion},
 	}
 }

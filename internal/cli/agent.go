@@ -1,0 +1,202 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/hotline-dev/hotline/internal/callcenter/storeports"
+	"github.com/hotline-dev/hotline/internal/store"
+)
+
+const agentHelp = `Usage: hotline agent <subcommand> [flags]
+
+Call-centre agents (坐席): SIP extensions that register with digest auth and answer the
+hotline queues. Changes are written to the database (--db, as for serve); a running server
+applies state changes within a few seconds and rereads the agent list every minute.
+
+Subcommands:
+  add     add or change an agent: agent add --ext 1001 --password P --name N --skills 12345,12315 [--level 3]
+  state   ask for an agent's state: agent state --ext 1001 ready|not-ready|signed-out
+  list    list the agents with their skills and last known state
+`
+
+func runAgent(ctx context.Context, e *env, args []string) error {
+	return sub(ctx, e, "agent", args, map[string]func(context.Context, *env, []string) error{
+		"add": runAgentAdd, "state": runAgentState, "list": runAgentList,
+	}, agentHelp)
+}
+
+// parseSkills reads "12345,12315:2": skill groups, each with an optional level (default level).
+func parseSkills(s string, level int) (map[string]int, error) {
+	out := map[string]int{}
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		group, lv, hasLevel := strings.Cut(f, ":")
+		l := level
+		if hasLevel {
+			n, err := strconv.Atoi(lv)
+			if err != nil || n < 1 {
+				return nil, usagef("--skills %q: level of %s must be a positive number", s, group)
+			}
+			l = n
+		}
+		out[group] = l
+	}
+	if len(out) == 0 {
+		return nil, usagef("--skills is required: the skill groups (hotline numbers) the agent answers, e.g. 12345,12315")
+	}
+	return out, nil
+}
+
+func runAgentAdd(ctx context.Context, e *env, args []string) error {
+	fs := e.flagSet("agent add", "agent add --ext EXT --password P --name N --skills 12345,12315 [--level 3] [--order N]", `
+Add an agent extension, or change an existing one's password, name, skills and order. The
+password is the SIP digest password the agent's phone registers with. Skills are skill
+groups (hotline numbers), each at --level (业务级别, higher is more senior) or at its own
+level written 12315:2.`)
+	var d dbFlags
+	d.register(fs)
+	ext := fs.String("ext", "", "extension (required), e.g. 1001")
+	password := fs.String("password", "", "SIP digest password (required)")
+	name := fs.String("name", "", "agent's name (default: the extension)")
+	skills := fs.String("skills", "", "skill groups, comma-separated (required), e.g. 12345,12315:2")
+	level := fs.Int("level", 1, "skill level for groups without their own")
+	order := fs.Int("order", 0, "seat order (座席编号) for agent-order queues (default: the extension's number)")
+	if err := e.parse(fs, args); err != nil {
+		return err
+	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
+	if !validExt(*ext) {
+		return usagef("--ext %q: want digits, e.g. 1001", *ext)
+	}
+	if *password == "" {
+		return usagef("--password is required")
+	}
+	if *level < 1 {
+		return usagef("--level must be at least 1")
+	}
+	sk, err := parseSkills(*skills, *level)
+	if err != nil {
+		return err
+	}
+	if *name == "" {
+		*name = *ext
+	}
+	if *order == 0 {
+		*order, _ = strconv.Atoi(*ext)
+	}
+	st, err := d.open(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	a := &store.VoiceAgent{Ext: *ext, Name: *name, Password: *password, Skills: sk, Order: *order}
+	if err := st.InTx(ctx, func(tx *store.Tx) error { return tx.SaveVoiceAgent(ctx, a) }); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "agent %s (%s) saved: skills %s\n", a.Ext, a.Name, formatSkills(sk))
+	return nil
+}
+
+func validExt(s string) bool {
+	if s == "" || len(s) > 20 {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func formatSkills(sk map[string]int) string {
+	keys := make([]string, 0, len(sk))
+	for k := range sk {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s:%d", k, sk[k])
+	}
+	return strings.Join(parts, ",")
+}
+
+func runAgentState(ctx context.Context, e *env, args []string) error {
+	fs := e.flagSet("agent state", "agent state --ext EXT ready|not-ready|signed-out", `
+Ask for an agent's state: ready (示闲), not-ready (示忙) or signed-out (签出). The running
+server applies it within a few seconds (an agent on a call keeps it until the call ends).`)
+	var d dbFlags
+	d.register(fs)
+	ext := fs.String("ext", "", "extension (required)")
+	if err := e.parse(fs, args); err != nil {
+		return err
+	}
+	if *ext == "" {
+		return usagef("--ext is required")
+	}
+	if fs.NArg() != 1 {
+		return usagef("give the state: ready, not-ready or signed-out")
+	}
+	state, err := storeports.ParseState(fs.Arg(0))
+	if err != nil {
+		return usagef("%v", err)
+	}
+	st, err := d.open(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	err = st.InTx(ctx, func(tx *store.Tx) error { return tx.RequestVoiceAgentState(ctx, *ext, state.String()) })
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("no agent %s (hotline agent add first)", *ext)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "agent %s: %s requested\n", *ext, state)
+	return nil
+}
+
+func runAgentList(ctx context.Context, e *env, args []string) error {
+	fs := e.flagSet("agent list", "agent list", `List the agents in seat order with their skills, the last state the call
+centre reported and any state requested but not yet reported.`)
+	var d dbFlags
+	d.register(fs)
+	if err := e.parse(fs, args); err != nil {
+		return err
+	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
+	st, err := d.open(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	agents, err := st.VoiceAgents(ctx)
+	if err != nil {
+		return err
+	}
+	w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "EXT\tNAME\tSKILLS\tORDER\tSTATE\tREQUESTED")
+	for _, a := range agents {
+		req := a.RequestedState
+		if req == "" || req == a.State {
+			req = "-"
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%s\t%s\n", a.Ext, a.Name, formatSkills(a.Skills), a.Order, a.State, req)
+	}
+	return w.Flush()
+}
