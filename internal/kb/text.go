@@ -1,0 +1,224 @@
+// Package kb holds the Chinese-text use cases of issue 5: the ticket search index and
+// search, the knowledge base (知识库), dispatch suggestions (智能派单), duplicates and hot
+// words. It joins the pure text packages (textseg, suggest, dedup, hotword) to the store.
+//
+// The segmenter (gse's dictionary: ≈2 s and ≈128 MB of heap) is loaded on first use only:
+// the first search, suggestion, article save or ticket index. A server nobody searches in,
+// and every process and test that never touches text, never loads it.
+//
+// Permissions (documented here because access has no knowledge-base permissions yet):
+// agents, monitors, dispatchers and admins draft and edit articles and submit them for
+// review (审核); dispatchers and admins approve, reject and archive (the reviewer role);
+// every staff member reads published articles; anyone, without login, reads published
+// articles marked public (citizen portal). Ticket search needs access.ViewTickets and is
+// scoped like the ticket list (department users see their subtree only).
+package kb
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hotline-dev/hotline/internal/access"
+	"github.com/hotline-dev/hotline/internal/store"
+	"github.com/hotline-dev/hotline/internal/textseg"
+	"github.com/hotline-dev/hotline/internal/ticket"
+)
+
+// DictVersion is recorded with every row's tokens; rows with another version are
+// re-segmented by Reindex. Change it when the dictionary or the tokenisation changes.
+const DictVersion = "1"
+
+// Segmenter returns the process-wide segmenter, loading it on first use.
+func Segmenter() (*textseg.Segmenter, error) { return textseg.Default() }
+
+// TicketTokens segments a ticket's searchable fields.
+func TicketTokens(seg *textseg.Segmenter, subject, description, reply, address string) store.TicketTokens {
+	body := description
+	if reply != "" {
+		body += "\n" + reply
+	}
+	return store.TicketTokens{Subject: seg.IndexText(subject), Body: seg.IndexText(body),
+		Address: seg.IndexText(address), Dict: DictVersion}
+}
+
+// IndexHook is the workorder.TxHook that keeps a ticket's search words in the transaction
+// of every event (registration, reply, merge, edits…): add it to Service.Hooks.
+func IndexHook(ctx context.Context, tx *store.Tx, t *ticket.Ticket, _ ticket.Event) error {
+	seg, err := Segmenter()
+	if err != nil {
+		return err
+	}
+	return tx.SetTicketTokens(ctx, t.ID, TicketTokens(seg, t.Subject, t.Description, t.Reply, t.Address))
+}
+
+// Reindex segments every ticket not indexed with DictVersion (imported, seeded, from before
+// the search migration, or after a dictionary change), batch by batch, each batch its own
+// transaction. It returns how many tickets it indexed.
+func Reindex(ctx context.Context, st *store.Store, batch int, progress io.Writer) (int, error) {
+	if batch <= 0 {
+		batch = 500
+	}
+	n := 0
+	for {
+		rows, err := st.TicketsToIndex(ctx, DictVersion, batch)
+		if err != nil || len(rows) == 0 {
+			return n, err
+		}
+		seg, err := Segmenter()
+		if err != nil {
+			return n, err
+		}
+		toks := make([]store.TicketTokens, len(rows))
+		for i, r := range rows { // segment before the transaction
+			toks[i] = TicketTokens(seg, r.Subject, r.Description, r.Reply, r.Address)
+		}
+		err = st.InTx(ctx, func(tx *store.Tx) error {
+			for i, r := range rows {
+				if err := tx.SetTicketTokens(ctx, r.ID, toks[i]); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return n, err
+		}
+		n += len(rows)
+		if progress != nil {
+			fmt.Fprintf(progress, "indexed %d tickets\n", n)
+		}
+	}
+}
+
+// ErrForbidden is returned when the principal may not do what it asked.
+var ErrForbidden = fmt.Errorf("forbidden")
+
+// SearchQuery is a ticket search with its filters.
+type SearchQuery struct {
+	Q            string
+	States       []ticket.State
+	CategoryIDs  []string
+	RegionIDs    []string
+	DepartmentID string
+	From, To     time.Time
+	Limit        int
+	Offset       int
+}
+
+// TicketHit is one search result with highlighted text (HTML-escaped, <mark> around
+// matches).
+type TicketHit struct {
+	Ticket  *ticket.Ticket `json:"-"`
+	Score   float64        `json:"score"`
+	Subject string         `json:"subject_html"`
+	Snippet string         `json:"snippet_html"`
+}
+
+// SearchResult is a page of hits. Any is true when no ticket had every word and the hits
+// are those with any of them.
+type SearchResult struct {
+	Hits []TicketHit
+	Any  bool
+}
+
+// SearchTickets searches tickets the principal may see: digits as a ticket number prefix or
+// phone number; otherwise words, all of them (or any, when none has all).
+func SearchTickets(ctx context.Context, st *store.Store, p access.Principal, q SearchQuery) (SearchResult, error) {
+	if !p.Has(access.ViewTickets) {
+		return SearchResult{}, ErrForbidden
+	}
+	var scope []string
+	if p.Role.DepartmentScoped() {
+		scope = make([]string, 0, len(p.Departments))
+		for d := range p.Departments {
+			scope = append(scope, d)
+		}
+	}
+	text := strings.TrimSpace(q.Q)
+	if text == "" {
+		return SearchResult{}, nil
+	}
+	if isDigits(text) {
+		page, err := st.ListTickets(ctx, store.TicketFilter{Text: text, States: q.States, CategoryIDs: q.CategoryIDs,
+			RegionIDs: q.RegionIDs, DepartmentID: q.DepartmentID, From: q.From, To: q.To, Departments: scope, Limit: q.Limit})
+		if err != nil {
+			return SearchResult{}, err
+		}
+		var res SearchResult
+		for _, t := range page.Tickets {
+			t.Phone = p.ShowPhone(t.Phone)
+			res.Hits = append(res.Hits, TicketHit{Ticket: t, Score: 1, Subject: textseg.Highlight(t.Subject, nil),
+				Snippet: textseg.Snippet(t.Description, nil, 80)})
+		}
+		return res, nil
+	}
+	seg, err := Segmenter()
+	if err != nil {
+		return SearchResult{}, err
+	}
+	query := seg.Query(text)
+	if len(query) == 0 {
+		return SearchResult{}, nil
+	}
+	f := store.TicketSearch{FTS5: query.FTS5(), TSQuery: query.TSQuery(), States: q.States, CategoryIDs: q.CategoryIDs,
+		RegionIDs: q.RegionIDs, DepartmentID: q.DepartmentID, From: q.From, To: q.To, Departments: scope,
+		Limit: q.Limit, Offset: q.Offset}
+	hits, err := st.SearchTickets(ctx, f)
+	if err != nil {
+		return SearchResult{}, err
+	}
+	var res SearchResult
+	if len(hits) == 0 && q.Offset == 0 && len(query) > 1 {
+		f.FTS5, f.TSQuery = query.FTS5Any(), query.TSQueryAny()
+		if hits, err = st.SearchTickets(ctx, f); err != nil {
+			return SearchResult{}, err
+		}
+		res.Any = len(hits) > 0
+	}
+	terms := query.HighlightTerms()
+	for _, h := range hits {
+		t := h.Ticket
+		t.Phone = p.ShowPhone(t.Phone)
+		body := t.Description
+		if t.Reply != "" {
+			body += "\n" + t.Reply
+		}
+		if t.Address != "" {
+			body = t.Address + " · " + body
+		}
+		res.Hits = append(res.Hits, TicketHit{Ticket: t, Score: h.Score, Subject: textseg.Highlight(t.Subject, terms),
+			Snippet: textseg.Snippet(body, terms, 80)})
+	}
+	return res, nil
+}
+
+func isDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// registry keeps one suggester per store (the HTTP API and serve share it).
+var (
+	regMu    sync.Mutex
+	registry = map[*store.Store]*Suggestions{}
+)
+
+// For returns the store's shared suggestion service.
+func For(st *store.Store) *Suggestions {
+	regMu.Lock()
+	defer regMu.Unlock()
+	s := registry[st]
+	if s == nil {
+		s = &Suggestions{st: st}
+		registry[st] = s
+	}
+	return s
+}
