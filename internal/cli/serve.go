@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/hotline-dev/hotline/internal/account"
+	"github.com/hotline-dev/hotline/internal/callcenter/storeports"
 	"github.com/hotline-dev/hotline/internal/demo"
 	"github.com/hotline-dev/hotline/internal/sla"
 	"github.com/hotline-dev/hotline/internal/store"
@@ -30,7 +31,7 @@ users and tickets. SIGINT or SIGTERM stop the server gracefully.`)
 	var d dbFlags
 	d.register(fs)
 	addr := fs.String("http", ":8080", "HTTP listen address")
-	sip := fs.String("sip", ":5060", "SIP listen address, UDP and TCP (used once the voice service is configured)")
+	sip := fs.String("sip", ":5060", "SIP listen address, UDP and TCP; off runs no call centre")
 	withDemo := fs.Bool("demo", false, "load the demo data when the database is empty")
 	if err := e.parse(fs, args); err != nil {
 		return err
@@ -78,8 +79,14 @@ users and tickets. SIGINT or SIGTERM stop the server gracefully.`)
 		clock.Watch(ctx, st, time.Minute, func(err error) { log.Error("sla: reload", "err", err) })
 	}()
 	defer workers.Wait() // after the HTTP server: ctx is done by then
+	// The call centre (issue 3): SIP, ACD, recordings under <data>/recordings.
+	voice, err := storeports.Serve(ctx, st, d.data, *sip, *withDemo, log)
+	if err != nil {
+		return err
+	}
+	defer voice.Close()
 	var ready atomic.Bool
-	h := handler(serverDeps{svc: svc, accounts: accounts, st: st, log: log, ready: ready.Load})
+	h := handler(serverDeps{svc: svc, accounts: accounts, st: st, log: log, ready: ready.Load, voice: voice})
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -141,4 +148,5 @@ type serverDeps struct {
 	st       *store.Store
 	log      *slog.Logger
 	ready    func() bool
+	voice    *storeports.Voice
 }

@@ -20,12 +20,28 @@ func TestSeed(t *testing.T) {
 		t.Run(b.Name, func(t *testing.T) {
 			ctx := context.Background()
 			st := b.Open(t)
+			indexes := func() int {
+				q := `SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('tickets', 'ticket_events')`
+				if b.Name == "postgres" {
+					q = `SELECT COUNT(*) FROM pg_indexes WHERE schemaname = current_schema() AND tablename IN ('tickets', 'ticket_events')`
+				}
+				var n int
+				if err := st.DB().QueryRow(q).Scan(&n); err != nil {
+					t.Fatal(err)
+				}
+				return n
+			}
+			before := indexes()
 			res, err := Seed(ctx, st, SeedOptions{Tickets: 3000, Batch: 700, Seed: 1})
 			if err != nil {
 				t.Fatal(err)
 			}
 			if n, _ := st.CountTickets(ctx); n != 3000 || res.Tickets != 3000 {
 				t.Fatalf("count %d, result %d", n, res.Tickets)
+			}
+			// The indexes dropped for the load into empty tables are all back.
+			if after := indexes(); after != before || before < 10 || res.IndexBuild == 0 {
+				t.Errorf("indexes before %d, after %d (build %v)", before, after, res.IndexBuild)
 			}
 			if res.States[ticket.Closed] < 2000 || res.States[ticket.Processing] == 0 || res.Citizens == 0 {
 				t.Errorf("states %v, citizens %d", res.States, res.Citizens)

@@ -35,8 +35,9 @@ type SeedOptions struct {
 // SeedResult is what Seed wrote.
 type SeedResult struct {
 	Tickets, Events, Citizens int
-	Elapsed                   time.Duration
-	PerSecond                 float64 // tickets per second
+	Elapsed                   time.Duration // with the index build
+	IndexBuild                time.Duration // building the secondary indexes after loading into empty tables
+	PerSecond                 float64       // tickets per second, index build included
 	States                    map[ticket.State]int
 }
 
@@ -61,7 +62,7 @@ type seeder struct {
 // Seed writes opt.Tickets tickets spread over the year before opt.Now, with their events and
 // citizens, in transactions of opt.Batch tickets. An empty database first receives the demo
 // organisation (regions, departments, categories) so tickets have somewhere to go.
-func Seed(ctx context.Context, st *store.Store, opt SeedOptions) (*SeedResult, error) {
+func Seed(ctx context.Context, st *store.Store, opt SeedOptions) (res *SeedResult, retErr error) {
 	if opt.Tickets <= 0 {
 		return nil, fmt.Errorf("tickets must be positive")
 	}
@@ -76,7 +77,24 @@ func Seed(ctx context.Context, st *store.Store, opt SeedOptions) (*SeedResult, e
 	if err != nil {
 		return nil, err
 	}
-	res := &SeedResult{States: map[ticket.State]int{}}
+	res = &SeedResult{States: map[ticket.State]int{}}
+	// Into empty tables, the secondary indexes are built once at the end instead of being
+	// kept up to date row by row: the load runs several times faster, the result is the same.
+	if n, err := st.CountTickets(ctx); err == nil && n == 0 {
+		defs, err := st.DropSecondaryIndexes(ctx, "tickets", "ticket_events")
+		if err != nil {
+			return nil, err
+		}
+		defer func() {
+			t0 := time.Now()
+			if err := st.CreateIndexes(context.WithoutCancel(ctx), defs); err != nil && retErr == nil {
+				retErr = err
+			}
+			res.IndexBuild = time.Since(t0)
+			res.Elapsed = time.Since(start)
+			res.PerSecond = float64(res.Tickets) / res.Elapsed.Seconds()
+		}()
+	}
 	times := s.spread(opt.Tickets, opt.Now)
 	lastProgress := time.Now()
 	// Batches are made in one goroutine while the previous one is written: the generator
