@@ -36,6 +36,8 @@ type Deps struct {
 	SecureCookie bool
 	// Open311 describes this deployment in the GeoReport v2 discovery document.
 	Open311 open311.Config
+	// Voice is the running call centre (voice_routes.go); nil when this node runs no SIP.
+	Voice *Voice
 }
 
 // api carries the dependencies into the handlers.
@@ -50,6 +52,7 @@ type api struct {
 	routes       []route
 	mux          *http.ServeMux
 	handler      http.Handler
+	voice        *Voice
 
 	orgs    orgCache
 	docOnce sync.Once
@@ -72,7 +75,7 @@ func newAPI(deps Deps) *api {
 		reg = newRegistry()
 	}
 	a := &api{svc: deps.Service, accounts: deps.Accounts, st: deps.Store, log: deps.Log, ready: deps.Ready, secureCookie: deps.SecureCookie,
-		metrics: newMetrics(reg), mux: http.NewServeMux()}
+		metrics: newMetrics(reg), mux: http.NewServeMux(), voice: deps.Voice}
 	a.registerRoutes()
 	o := open311.New(open311.Deps{Service: deps.Service, Accounts: deps.Accounts, Store: deps.Store, Log: deps.Log,
 		Config: deps.Open311, Created: a.metrics.ticketCreated})

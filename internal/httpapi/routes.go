@@ -46,6 +46,7 @@ func (a *api) add(rt route) {
 }
 
 func (a *api) registerRoutes() {
+	a.registerVoiceRoutes()
 	a.add(route{Method: "GET", Path: "/healthz", Summary: "Readiness: 200 when the node is ready and the database answers",
 		Tag: "system", Public: true, Response: health{}, handler: http.HandlerFunc(a.healthz)})
 	a.add(route{Method: "GET", Path: "/metrics", Summary: "Prometheus metrics", Tag: "system", Public: true,
@@ -124,6 +125,7 @@ func (a *api) registerRoutes() {
 		Perm: access.ManageAPIKeys, Status: http.StatusNoContent, auth: a.revokeAPIKey})
 	a.add(route{Method: "GET", Path: "/api/v1/audit", Summary: "Audit log, newest first", Tag: "users", Perm: access.ViewAudit,
 		Query: auditParams, Response: auditPage{}, auth: a.auditLog})
+	a.registerTextRoutes()
 }
 
 var treeParam = param{Name: "tree", Type: "boolean", Description: "nest children under their parents"}

@@ -185,6 +185,9 @@ func ParseState(s string) (acd.AgentState, error) {
 
 // Close stops the call centre (hanging up calls and writing their CDRs) and the loops.
 func (v *Voice) Close() error {
+	if v == nil {
+		return nil
+	}
 	var err error
 	v.once.Do(func() {
 		if v.cancel != nil {
@@ -202,16 +205,12 @@ func (v *Voice) Close() error {
 func DemoAgentPassword(ext string) string { return ext + "pass" }
 
 // SeedDemo creates agents 1001–1010 (password <ext>pass; 1001–1006 on 12345, 1007–1008 also
-// on 12315, 1009–1010 on the other integrated lines) and the default hotline numbers, where
-// they do not exist yet. It is safe to run on every start.
+// on 12315, 1009–1010 on the other integrated lines) when there are no agents, and the
+// default hotline numbers when there are none. It is safe to run on every start.
 func SeedDemo(ctx context.Context, st *store.Store) error {
 	have, err := st.VoiceAgents(ctx)
 	if err != nil {
 		return err
-	}
-	known := map[string]bool{}
-	for _, a := range have {
-		known[a.Ext] = true
 	}
 	names := []string{"王芳", "李娜", "张伟", "刘洋", "陈静", "杨磊", "赵敏", "黄涛", "周丽", "吴强"}
 	others := map[string]int{}
@@ -224,15 +223,11 @@ func SeedDemo(ctx context.Context, st *store.Store) error {
 	if err != nil {
 		return err
 	}
-	haveNum := map[string]bool{}
-	for _, n := range nums {
-		haveNum[n.Number] = true
-	}
 	return st.InTx(ctx, func(tx *store.Tx) error {
 		for i := range 10 {
 			ext := fmt.Sprint(1001 + i)
-			if known[ext] {
-				continue
+			if len(have) > 0 {
+				break
 			}
 			skills := map[string]int{"12345": 3 - i%3}
 			switch {
@@ -250,8 +245,8 @@ func SeedDemo(ctx context.Context, st *store.Store) error {
 			}
 		}
 		for _, h := range callcenter.HotlineNumbers {
-			if haveNum[h.Number] {
-				continue
+			if len(nums) > 0 {
+				break
 			}
 			greeting := "greeting"
 			if h.Number != "12345" {
@@ -264,4 +259,23 @@ func SeedDemo(ctx context.Context, st *store.Store) error {
 		}
 		return nil
 	})
+}
+
+// Serve is what `hotline serve` calls: with --demo it first seeds the demo agents and
+// numbers, then starts the call centre on sipAddr (UDP and TCP) with recordings, voicemail
+// and the CDR spool under dataDir. An empty sipAddr or "off" runs no call centre (nil, nil).
+func Serve(ctx context.Context, st *store.Store, dataDir, sipAddr string, demo bool, log *slog.Logger) (*Voice, error) {
+	if sipAddr == "" || sipAddr == "off" {
+		return nil, nil
+	}
+	if demo {
+		if err := SeedDemo(ctx, st); err != nil {
+			return nil, fmt.Errorf("voice demo: %w", err)
+		}
+	}
+	v, err := Start(ctx, st, callcenter.Config{DataDir: dataDir, SIPAddr: sipAddr}, Options{}, log)
+	if err != nil {
+		return nil, fmt.Errorf("voice: %w", err)
+	}
+	return v, nil
 }
