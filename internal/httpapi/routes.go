@@ -125,6 +125,7 @@ func (a *api) registerRoutes() {
 		Perm: access.ManageAPIKeys, Status: http.StatusNoContent, auth: a.revokeAPIKey})
 	a.add(route{Method: "GET", Path: "/api/v1/audit", Summary: "Audit log, newest first", Tag: "users", Perm: access.ViewAudit,
 		Query: auditParams, Response: auditPage{}, auth: a.auditLog})
+	a.registerTextRoutes()
 }
 
 var treeParam = param{Name: "tree", Type: "boolean", Description: "nest children under their parents"}
