@@ -68,6 +68,8 @@ func commands() []command {
 		{"bench", "benchmarks: seed | http | list | rawinsert", runBench},
 		{"calendar", "working-time calendar: add, between, import, days", runCalendar},
 		{"agent", "call-centre agents: add, state, list", runAgent},
+		{"search", "full-text search: reindex | query", runSearch},
+		{"suggest", "dispatch suggestions: suggest --subject S --text T | suggest train", runSuggest},
 		{"version", "print the version", runVersion},
 	}
 }

@@ -1,0 +1,96 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/hotline-dev/hotline/internal/access"
+	"github.com/hotline-dev/hotline/internal/kb"
+)
+
+const searchHelp = `Usage: hotline search <what> [flags]
+
+What:
+  reindex   segment every ticket not yet indexed with this dictionary version (imported,
+            seeded, from before the search migration, or after a dictionary change)
+  query     search tickets as a centre user would: hotline search query WORDS
+
+Run 'hotline search <what> --help' for its flags.
+`
+
+func runSearch(ctx context.Context, e *env, args []string) error {
+	return sub(ctx, e, "search", args, map[string]func(context.Context, *env, []string) error{
+		"reindex": runSearchReindex,
+		"query":   runSearchQuery,
+	}, searchHelp)
+}
+
+func runSearchReindex(ctx context.Context, e *env, args []string) error {
+	fs := e.flagSet("search reindex", "search reindex [--batch 500] [flags]", `
+Segment (Chinese word segmentation) every ticket whose search words are missing or were made
+with another dictionary version, batch by batch, each batch its own transaction. Safe to run
+while serve runs and to interrupt: it picks up where it stopped.`)
+	var d dbFlags
+	d.register(fs)
+	batch := fs.Int("batch", 500, "tickets per transaction")
+	if err := e.parse(fs, args); err != nil {
+		return err
+	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
+	if *batch < 1 || *batch > 10000 {
+		return usagef("--batch must be from 1 to 10000")
+	}
+	st, err := d.open(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	n, err := kb.Reindex(ctx, st, *batch, e.stderr)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "indexed %d tickets\n", n)
+	return nil
+}
+
+func runSearchQuery(ctx context.Context, e *env, args []string) error {
+	fs := e.flagSet("search query", "search query [--limit 20] WORDS…", `
+Search every ticket (as a dispatcher would) and print the hits as JSON lines: number,
+state, subject with <mark> around matches, score.`)
+	var d dbFlags
+	d.register(fs)
+	limit := fs.Int("limit", 20, "hits, at most 200")
+	if err := e.parse(fs, args); err != nil {
+		return err
+	}
+	q := strings.Join(fs.Args(), " ")
+	if strings.TrimSpace(q) == "" {
+		return usagef("words to search for are required")
+	}
+	if *limit < 1 || *limit > 200 {
+		return usagef("--limit must be from 1 to 200")
+	}
+	st, err := d.open(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	p := access.Principal{UserID: cliActor, Role: access.Dispatcher}
+	res, err := kb.SearchTickets(ctx, st, p, kb.SearchQuery{Q: q, Limit: *limit})
+	if err != nil {
+		return err
+	}
+	if res.Any {
+		fmt.Fprintln(e.stderr, "no ticket has every word; these have some")
+	}
+	enc := json.NewEncoder(e.stdout)
+	enc.SetEscapeHTML(false)
+	for _, h := range res.Hits {
+		_ = enc.Encode(map[string]any{"number": h.Ticket.Number, "state": h.Ticket.State, "subject_html": h.Subject, "score": h.Score})
+	}
+	return nil
+}
