@@ -28,28 +28,28 @@ const voiceTag = "voice"
 func (a *api) registerVoiceRoutes() {
 	a.add(route{Method: "GET", Path: "/api/v1/voice/calls", Summary: "Calls in progress (班长监控), oldest first", Tag: voiceTag,
 		Description: "Roles: agent, monitor, dispatcher, leader, admin. 503 when this node runs no SIP.",
-		Response: []callcenter.LiveCall{}, auth: a.voiceRole(voiceCentre, a.voiceCalls)})
+		Response:    []callcenter.LiveCall{}, auth: a.voiceRole(voiceCentre, a.voiceCalls)})
 	a.add(route{Method: "GET", Path: "/api/v1/voice/queues", Summary: "Queues: callers waiting, longest wait, agents free", Tag: voiceTag,
 		Description: "Roles: agent, monitor, dispatcher, leader, admin. 503 when this node runs no SIP.",
-		Response: []queueView{}, auth: a.voiceRole(voiceCentre, a.voiceQueues)})
+		Response:    []queueView{}, auth: a.voiceRole(voiceCentre, a.voiceQueues)})
 	a.add(route{Method: "GET", Path: "/api/v1/voice/agents", Summary: "Agents with their live state (or the last stored one) and phones", Tag: voiceTag,
 		Description: "Roles: agent, monitor, dispatcher, leader, admin.",
-		Response: []agentView{}, auth: a.voiceRole(voiceCentre, a.voiceAgents)})
+		Response:    []agentView{}, auth: a.voiceRole(voiceCentre, a.voiceAgents)})
 	a.add(route{Method: "PUT", Path: "/api/v1/voice/agents/{ext}/state", Summary: "Set an agent ready (示闲), not ready (示忙) or signed out (签出)", Tag: voiceTag,
 		Description: "Roles: agent, monitor, admin. 409 while the agent is ringing or on a call.",
-		Request: agentStateRequest{}, Response: agentView{}, auth: a.voiceRole(voiceSeat, a.setVoiceAgentState)})
+		Request:     agentStateRequest{}, Response: agentView{}, auth: a.voiceRole(voiceSeat, a.setVoiceAgentState)})
 	a.add(route{Method: "GET", Path: "/api/v1/voice/cdrs", Summary: "Call detail records (话单), newest first, a page at a time", Tag: voiceTag,
 		Description: "Roles: agent, monitor, dispatcher, leader, admin.",
-		Query: cdrListParams, Response: store.CallRecordPage{}, auth: a.voiceRole(voiceCentre, a.listCDRs)})
+		Query:       cdrListParams, Response: store.CallRecordPage{}, auth: a.voiceRole(voiceCentre, a.listCDRs)})
 	a.add(route{Method: "GET", Path: "/api/v1/voice/cdrs/{id}", Summary: "One call detail record", Tag: voiceTag,
 		Description: "Roles: agent, monitor, dispatcher, leader, admin.",
-		Response: store.CallRecord{}, auth: a.voiceRole(voiceCentre, a.getCDR)})
+		Response:    store.CallRecord{}, auth: a.voiceRole(voiceCentre, a.getCDR)})
 	a.add(route{Method: "GET", Path: "/api/v1/voice/cdrs/{id}/recording", Summary: "The call's recording (WAV, 8 kHz mono)", Tag: voiceTag,
 		Description: "Roles: agent, monitor, dispatcher, leader, admin. `?kind=voicemail` for the voicemail.",
-		Raw: true, ContentType: "audio/wav", auth: a.voiceRole(voiceCentre, a.cdrRecording)})
+		Raw:         true, ContentType: "audio/wav", auth: a.voiceRole(voiceCentre, a.cdrRecording)})
 	a.add(route{Method: "GET", Path: "/api/v1/voice/callbacks", Summary: "Missed and abandoned calls not yet called back (回拨列表)", Tag: voiceTag,
 		Description: "Roles: agent, monitor, dispatcher, leader, admin.",
-		Query: []param{{Name: "cursor"}, {Name: "limit", Type: "integer"}}, Response: store.CallRecordPage{}, auth: a.voiceRole(voiceCentre, a.listCallBacks)})
+		Query:       []param{{Name: "cursor"}, {Name: "limit", Type: "integer"}}, Response: store.CallRecordPage{}, auth: a.voiceRole(voiceCentre, a.listCallBacks)})
 	a.add(route{Method: "POST", Path: "/api/v1/voice/callbacks/{id}/done", Summary: "Take a call off the call-back list", Tag: voiceTag,
 		Description: "Roles: agent, monitor, dispatcher, admin.", Status: http.StatusNoContent,
 		auth: a.voiceRole(append(slices.Clone(voiceSeat), access.Dispatcher), a.callBackDone)})
@@ -57,14 +57,14 @@ func (a *api) registerVoiceRoutes() {
 		Description: "Roles: monitor, dispatcher, admin.", Response: []store.BlacklistEntry{}, auth: a.voiceRole(voiceManage, a.listBlacklist)})
 	a.add(route{Method: "PUT", Path: "/api/v1/voice/blacklist/{number}", Summary: "Blacklist a number or prefix, with reason and expiry", Tag: voiceTag,
 		Description: "Roles: monitor, dispatcher, admin. Takes effect on the next call.",
-		Request: blacklistRequest{}, Response: store.BlacklistEntry{}, auth: a.voiceRole(voiceManage, a.putBlacklist)})
+		Request:     blacklistRequest{}, Response: store.BlacklistEntry{}, auth: a.voiceRole(voiceManage, a.putBlacklist)})
 	a.add(route{Method: "DELETE", Path: "/api/v1/voice/blacklist/{number}", Summary: "Remove a blacklist entry", Tag: voiceTag,
 		Description: "Roles: monitor, dispatcher, admin.", Status: http.StatusNoContent, auth: a.voiceRole(voiceManage, a.deleteBlacklist)})
 	a.add(route{Method: "GET", Path: "/api/v1/voice/numbers", Summary: "Hotline numbers and where they route", Tag: voiceTag,
 		Description: "Roles: agent, monitor, dispatcher, leader, admin.", Response: []numberView{}, auth: a.voiceRole(voiceCentre, a.listNumbers)})
 	a.add(route{Method: "PUT", Path: "/api/v1/voice/numbers/{number}", Summary: "Add or change a hotline number (queue, greeting, name)", Tag: voiceTag,
 		Description: "Roles: admin. The running call centre applies it at once on this node, within 30 s on others.",
-		Request: numberRequest{}, Response: numberView{}, auth: a.voiceRole(voiceNumbers, a.putNumber)})
+		Request:     numberRequest{}, Response: numberView{}, auth: a.voiceRole(voiceNumbers, a.putNumber)})
 }
 
 // voiceRole lets only the given roles through.
