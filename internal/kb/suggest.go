@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"log/slog"
 	"strings"
 	"sync"
 	"time"
@@ -126,7 +125,18 @@ func (x *Suggestions) suggester(ctx context.Context) (*suggest.Suggester, error)
 	}
 	info, err := x.st.LatestSuggestModelInfo(ctx)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, ErrNoModel
+		// No model yet: train one now if there is anything to learn from (the first
+		// request waits; later ones use it).
+		if n, cerr := x.st.CountTrainingTickets(ctx); cerr != nil || n == 0 {
+			return nil, ErrNoModel
+		}
+		x.mu.Unlock()
+		_, terr := x.Train(ctx)
+		x.mu.Lock()
+		if terr != nil {
+			return nil, terr
+		}
+		info, err = x.st.LatestSuggestModelInfo(ctx)
 	}
 	if err != nil {
 		return nil, err
@@ -171,37 +181,4 @@ func loadRules(ctx context.Context, st *store.Store) (*suggest.Rules, error) {
 		}
 	}
 	return suggest.NewRules(rules), nil
-}
-
-// RetrainEvery retrains the model every interval while ctx lives, when the number of
-// training tickets changed since the stored model (the first check is one interval after
-// start, so an idle server does not load the dictionary at start-up). Run it in a goroutine
-// from serve: go kb.RetrainEvery(ctx, st, 6*time.Hour, log).
-func RetrainEvery(ctx context.Context, st *store.Store, interval time.Duration, log *slog.Logger) {
-	if interval <= 0 {
-		return
-	}
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		n, err := st.CountTrainingTickets(ctx)
-		if err != nil {
-			log.Warn("suggest: count training tickets", "err", err)
-			continue
-		}
-		if info, err := st.LatestSuggestModelInfo(ctx); err == nil && info.Examples == n || n == 0 {
-			continue
-		}
-		res, err := For(st).Train(ctx)
-		if err != nil {
-			log.Warn("suggest: retrain", "err", err)
-			continue
-		}
-		log.Info("suggest: retrained", "examples", res.Examples, "categories", res.Categories, "took", res.Took)
-	}
 }

@@ -20,6 +20,7 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hotline-dev/hotline/internal/access"
@@ -32,8 +33,16 @@ import (
 // re-segmented by Reindex. Change it when the dictionary or the tokenisation changes.
 const DictVersion = "1"
 
+var segLoaded atomic.Bool
+
 // Segmenter returns the process-wide segmenter, loading it on first use.
-func Segmenter() (*textseg.Segmenter, error) { return textseg.Default() }
+func Segmenter() (*textseg.Segmenter, error) {
+	s, err := textseg.Default()
+	if err == nil {
+		segLoaded.Store(true)
+	}
+	return s, err
+}
 
 // TicketTokens segments a ticket's searchable fields.
 func TicketTokens(seg *textseg.Segmenter, subject, description, reply, address string) store.TicketTokens {
@@ -47,12 +56,72 @@ func TicketTokens(seg *textseg.Segmenter, subject, description, reply, address s
 
 // IndexHook is the workorder.TxHook that keeps a ticket's search words in the transaction
 // of every event (registration, reply, merge, edits…): add it to Service.Hooks.
+//
+// It does not load the dictionary itself: until the process has used text (a search, a
+// suggestion, an article, a reindex), it only marks the ticket pending, and the first
+// search indexes the pending tickets before it queries (CatchUp). So a server that only
+// registers tickets — the demo loading its data, a node nobody searches on — stays small,
+// and no search ever misses a ticket; once the dictionary is loaded every event writes its
+// words in its own transaction.
 func IndexHook(ctx context.Context, tx *store.Tx, t *ticket.Ticket, _ ticket.Event) error {
+	if !segLoaded.Load() {
+		return tx.MarkTicketUnindexed(ctx, t.ID)
+	}
 	seg, err := Segmenter()
 	if err != nil {
 		return err
 	}
 	return tx.SetTicketTokens(ctx, t.ID, TicketTokens(seg, t.Subject, t.Description, t.Reply, t.Address))
+}
+
+// IndexAlways makes IndexHook load the dictionary on its first ticket instead of marking
+// tickets pending (tests, and servers that want every write indexed from the start).
+func IndexAlways() error { _, err := Segmenter(); return err }
+
+var (
+	catchMu   sync.Mutex
+	lastCatch = map[*store.Store]time.Time{}
+)
+
+// CatchUp indexes the tickets marked pending (or never indexed) before a search. It checks
+// at most once a second per store; the check is an equality on an indexed column.
+func CatchUp(ctx context.Context, st *store.Store) error {
+	catchMu.Lock()
+	defer catchMu.Unlock()
+	if time.Since(lastCatch[st]) < time.Second {
+		return nil
+	}
+	for {
+		rows, err := st.TicketsToIndex(ctx, "", 500)
+		if err != nil || len(rows) == 0 {
+			if err == nil {
+				lastCatch[st] = time.Now()
+			}
+			return err
+		}
+		if err := indexRows(ctx, st, rows); err != nil {
+			return err
+		}
+	}
+}
+
+func indexRows(ctx context.Context, st *store.Store, rows []store.TicketText) error {
+	seg, err := Segmenter()
+	if err != nil {
+		return err
+	}
+	toks := make([]store.TicketTokens, len(rows))
+	for i, r := range rows { // segment before the transaction
+		toks[i] = TicketTokens(seg, r.Subject, r.Description, r.Reply, r.Address)
+	}
+	return st.InTx(ctx, func(tx *store.Tx) error {
+		for i, r := range rows {
+			if err := tx.SetTicketTokens(ctx, r.ID, toks[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // Reindex segments every ticket not indexed with DictVersion (imported, seeded, from before
@@ -68,23 +137,7 @@ func Reindex(ctx context.Context, st *store.Store, batch int, progress io.Writer
 		if err != nil || len(rows) == 0 {
 			return n, err
 		}
-		seg, err := Segmenter()
-		if err != nil {
-			return n, err
-		}
-		toks := make([]store.TicketTokens, len(rows))
-		for i, r := range rows { // segment before the transaction
-			toks[i] = TicketTokens(seg, r.Subject, r.Description, r.Reply, r.Address)
-		}
-		err = st.InTx(ctx, func(tx *store.Tx) error {
-			for i, r := range rows {
-				if err := tx.SetTicketTokens(ctx, r.ID, toks[i]); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
+		if err := indexRows(ctx, st, rows); err != nil {
 			return n, err
 		}
 		n += len(rows)
@@ -158,6 +211,9 @@ func SearchTickets(ctx context.Context, st *store.Store, p access.Principal, q S
 	}
 	seg, err := Segmenter()
 	if err != nil {
+		return SearchResult{}, err
+	}
+	if err := CatchUp(ctx, st); err != nil {
 		return SearchResult{}, err
 	}
 	query := seg.Query(text)

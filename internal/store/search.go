@@ -29,6 +29,13 @@ func (tx *Tx) SetTicketTokens(ctx context.Context, ticketID string, tk TicketTok
 	return nil
 }
 
+// MarkTicketUnindexed records that a ticket's words are out of date (written while the
+// segmenter was not loaded); the next search or reindex segments it.
+func (tx *Tx) MarkTicketUnindexed(ctx context.Context, ticketID string) error {
+	_, err := tx.exec(ctx, `UPDATE tickets SET search_dict = '' WHERE id = $1`, ticketID)
+	return err
+}
+
 // TicketText is what the indexer segments.
 type TicketText struct {
 	ID, Number, Subject, Description, Reply, Address string
@@ -36,9 +43,15 @@ type TicketText struct {
 
 // TicketsToIndex returns up to limit tickets segmented with another dictionary version than
 // dict (or never), for hotline search reindex.
+// With dict "" it returns only rows never indexed (or marked pending): an equality on an
+// indexed column, cheap enough to run before a search.
 func (s *Store) TicketsToIndex(ctx context.Context, dict string, limit int) ([]TicketText, error) {
+	cond := "search_dict <> $1"
+	if dict == "" {
+		cond = "search_dict = $1"
+	}
 	rows, err := s.db.QueryContext(ctx, `SELECT id, number, subject, description, reply, address FROM tickets
-		WHERE search_dict <> $1 ORDER BY id LIMIT `+strconv.Itoa(limit), dict)
+		WHERE `+cond+` ORDER BY id LIMIT `+strconv.Itoa(limit), dict)
 	if err != nil {
 		return nil, fmt.Errorf("store: tickets to index: %w", err)
 	}

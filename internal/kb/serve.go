@@ -1,0 +1,67 @@
+package kb
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/hotline-dev/hotline/internal/store"
+	"github.com/hotline-dev/hotline/internal/workorder"
+)
+
+// Intervals of the background work Serve starts.
+var (
+	ReindexEvery = 10 * time.Minute // index tickets written without the hook (import, bench seed)
+	RetrainEvery = 6 * time.Hour    // retrain when the training tickets changed
+)
+
+// Serve wires the text features into a server: the search index hook on the work-order
+// service (so every ticket event writes its words in its own transaction) and a background
+// goroutine, ending with ctx, that indexes tickets written around the service and retrains
+// the dispatch model. Nothing loads the dictionary until there is text to segment: the
+// first check is one ReindexEvery after start. Call it before demo data is loaded.
+func Serve(ctx context.Context, st *store.Store, svc *workorder.Service, log *slog.Logger) {
+	svc.Hooks = append(svc.Hooks, IndexHook)
+	go background(ctx, st, log)
+}
+
+func background(ctx context.Context, st *store.Store, log *slog.Logger) {
+	t := time.NewTicker(ReindexEvery)
+	defer t.Stop()
+	var lastTrain time.Time
+	if info, err := st.LatestSuggestModelInfo(ctx); err == nil {
+		lastTrain = info.TrainedAt
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if !segLoaded.Load() {
+			// Nobody used text yet: pending tickets wait for the first search (CatchUp).
+		} else if n, err := Reindex(ctx, st, 500, nil); err != nil {
+			log.Warn("search: reindex", "err", err)
+		} else if n > 0 {
+			log.Info("search: indexed tickets written without the index hook", "tickets", n)
+		}
+		if !segLoaded.Load() || time.Since(lastTrain) < RetrainEvery {
+			// Retrain only where text is in use; the first suggestion trains if no model exists.
+			continue
+		}
+		lastTrain = time.Now()
+		n, err := st.CountTrainingTickets(ctx)
+		if err != nil || n == 0 {
+			continue
+		}
+		if info, err := st.LatestSuggestModelInfo(ctx); err == nil && info.Examples == n {
+			continue
+		}
+		res, err := For(st).Train(ctx)
+		if err != nil {
+			log.Warn("suggest: retrain", "err", err)
+			continue
+		}
+		log.Info("suggest: retrained", "examples", res.Examples, "categories", res.Categories, "took", res.Took)
+	}
+}
