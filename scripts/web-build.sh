@@ -10,4 +10,10 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund --loglevel=error
 fi
 out="${1:-dist}"
-HOTLINE_WEB_OUT="$out" npx --no-install vite build --logLevel warn
+# Build beside the target and swap only on success, so a failed build leaves the old one whole.
+tmp="$(mktemp -d "$(dirname "$out")/.web-build.XXXXXX")"
+trap 'rm -rf "$tmp"' EXIT
+HOTLINE_WEB_OUT="$tmp" npx --no-install vite build --logLevel warn
+rm -rf "$out"
+mv "$tmp" "$out"
+chmod 755 "$out"
