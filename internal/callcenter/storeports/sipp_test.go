@@ -91,7 +91,7 @@ func sipp(t testing.TB, name string, args ...string) *sippProc {
 		t.Fatal(err)
 	}
 	for i, a := range args {
-		if strings.HasSuffix(a, ".xml") {
+		if strings.HasSuffix(a, ".xml") && !strings.Contains(a, "/") {
 			args[i] = filepath.Join(scen, a)
 		}
 	}
