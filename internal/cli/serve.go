@@ -17,6 +17,7 @@ import (
 	"github.com/hotline-dev/hotline/internal/account"
 	"github.com/hotline-dev/hotline/internal/callcenter/storeports"
 	"github.com/hotline-dev/hotline/internal/demo"
+	"github.com/hotline-dev/hotline/internal/kb"
 	"github.com/hotline-dev/hotline/internal/sla"
 	"github.com/hotline-dev/hotline/internal/store"
 	"github.com/hotline-dev/hotline/internal/workorder"
@@ -71,6 +72,7 @@ users and tickets. SIGINT or SIGTERM stop the server gracefully.`)
 	clock.OnArm = sched.Notify
 	svc.Deadlines = clock.Deadlines
 	svc.Hooks = append(svc.Hooks, clock.Hook)
+	kb.Serve(ctx, st, svc, log) // search index hook; background reindex and retraining (issue 5)
 	var workers sync.WaitGroup
 	workers.Add(2)
 	go func() { defer workers.Done(); sched.Run(ctx) }()
