@@ -354,3 +354,5 @@ func TestSuggestSameOnBothDatabases(t *testing.T) {
 		}
 	}
 }
+
+func openBench(b *testing.B) *store.Store { return storetest.Backends(b)[0].Open(b) }
