@@ -209,8 +209,10 @@ func (p *Plan) Period(t time.Time) callcenter.Period {
 	return ws.Period(t)
 }
 
-// Blacklist asks the store, and while the database does not answer (within 300 ms) the
-// last entries it loaded, so a slow database never holds a call.
+// Blacklist refuses the numbers and prefixes of the call centre's blacklist and the
+// citizens whose profile is blacklisted (市民档案 黑名单). It asks the store, and while the
+// database does not answer (within 300 ms) the last entries it loaded, so a slow database
+// never holds a call.
 type Blacklist struct {
 	Store *store.Store
 	cache callcenter.ListBlacklist
@@ -223,10 +225,21 @@ func (b *Blacklist) Blocked(ctx context.Context, number string, now time.Time) (
 	switch {
 	case err == nil:
 		return true, e.Reason, nil
-	case errors.Is(err, store.ErrNotFound):
-		return false, "", nil
+	case !errors.Is(err, store.ErrNotFound):
+		return b.cache.Blocked(ctx, number, now)
 	}
-	return b.cache.Blocked(ctx, number, now)
+	cz, err := b.Store.CitizenByPhone(ctx, number)
+	switch {
+	case err == nil && cz.Blacklisted:
+		reason := cz.BlacklistReason
+		if reason == "" {
+			reason = "citizen blacklisted"
+		}
+		return true, reason, nil
+	case err != nil && !errors.Is(err, store.ErrNotFound):
+		return b.cache.Blocked(ctx, number, now)
+	}
+	return false, "", nil
 }
 
 // Refresh reloads the cached copy.

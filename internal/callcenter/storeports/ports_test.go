@@ -69,6 +69,22 @@ func TestPorts(t *testing.T) {
 			if blocked, reason, err := bl.Blocked(ctx, "17011112222", time.Now()); !blocked || reason != "号段" || err != nil {
 				t.Fatalf("blocked: %v %s %v", blocked, reason, err)
 			}
+			if err := st.InTx(ctx, func(tx *store.Tx) error {
+				c, err := tx.TouchCitizen(ctx, "13811112222", "")
+				if err != nil {
+					return err
+				}
+				c.Blacklisted, c.BlacklistReason = true, "骚扰"
+				return tx.SaveCitizen(ctx, c)
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if blocked, reason, err := bl.Blocked(ctx, "13811112222", time.Now()); !blocked || reason != "骚扰" || err != nil {
+				t.Fatalf("blacklisted citizen: %v %s %v", blocked, reason, err)
+			}
+			if blocked, _, err := bl.Blocked(ctx, "13811113333", time.Now()); blocked || err != nil {
+				t.Fatalf("unknown citizen blocked: %v %v", blocked, err)
+			}
 
 			// CDRs: idempotent.
 			now := time.Now().UTC().Truncate(time.Millisecond)
