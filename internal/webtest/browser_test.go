@@ -285,7 +285,7 @@ func (e *env) clickInRow(number, action string) {
 	e.t.Helper()
 	e.waitJS("row "+number+" offers "+action, fmt.Sprintf(`[...document.querySelectorAll('tr')].some(tr=>tr.textContent.includes(%q)&&tr.querySelector('[data-action=%s]'))`, number, action))
 	e.evalBool(fmt.Sprintf(`(()=>{const tr=[...document.querySelectorAll('tr')].find(tr=>tr.textContent.includes(%q)&&tr.querySelector('[data-action=%s]'));tr.querySelector('[data-action=%s]').click();return true})()`, number, action, action))
-	e.waitJS("dialog for "+action, `[...document.querySelectorAll('[data-test=action-submit]')].some(b=>b.offsetParent!==null)`)
+	e.waitJS("dialog for "+action, `[...document.querySelectorAll('[data-test=action-submit]')].some(b=>b.offsetParent!==null&&b.dataset.ready==='true')`)
 }
 
 const visibleNote = `[...document.querySelectorAll('textarea[data-test=action-note], [data-test=action-note] textarea')].find(x=>x.offsetParent!==null)`
