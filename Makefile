@@ -30,8 +30,8 @@ run:
 
 # bench runs everything BENCHMARKS.md reports, on SQLite then PostgreSQL: the database's raw
 # insert rate, seeding TICKETS tickets, ticket creation over HTTP by CLIENTS clients, list
-# latency at TICKETS tickets, and the server's idle memory. About 8 minutes at 1 M tickets
-# on the 2-core reference machine.
+# latency at TICKETS tickets, and the server's idle memory. About 15 minutes at 1 M tickets
+# on the shared 2-core reference machine (TICKETS=200000: about 3).
 bench: build
 	@$(MAKE) --no-print-directory bench-sqlite
 	@$(MAKE) --no-print-directory bench-postgres
