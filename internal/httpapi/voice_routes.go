@@ -29,6 +29,10 @@ func (a *api) registerVoiceRoutes() {
 	a.add(route{Method: "GET", Path: "/api/v1/voice/calls", Summary: "Calls in progress (班长监控), oldest first", Tag: voiceTag,
 		Description: "Roles: agent, monitor, dispatcher, leader, admin. 503 when this node runs no SIP.",
 		Response:    []callcenter.LiveCall{}, auth: a.voiceRole(voiceCentre, a.voiceCalls)})
+	a.add(route{Method: "GET", Path: "/api/v1/voice/events", Summary: "Live call-centre events as server-sent events (screen pop, wallboards)", Tag: voiceTag,
+		Description: "Roles: agent, monitor, dispatcher, leader, admin. `?agent=EXT` keeps one seat's events and the queue changes. 503 when this node runs no SIP.",
+		Query:       []param{{Name: "agent", Description: "an agent's extension"}}, Raw: true, ContentType: "text/event-stream",
+		auth: a.voiceRole(voiceCentre, a.voiceEvents)})
 	a.add(route{Method: "GET", Path: "/api/v1/voice/queues", Summary: "Queues: callers waiting, longest wait, agents free", Tag: voiceTag,
 		Description: "Roles: agent, monitor, dispatcher, leader, admin. 503 when this node runs no SIP.",
 		Response:    []queueView{}, auth: a.voiceRole(voiceCentre, a.voiceQueues)})

@@ -1,6 +1,7 @@
 package storeports_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"database/sql"
@@ -277,17 +278,21 @@ func TestServeAnswersRecordsAndBills(t *testing.T) {
 	go func() {
 		done <- cli.Run(sctx, []string{"serve", "--db", db, "--data", dir, "--http", httpAddr, "--sip", sipAddr, "--demo", "--log-level", "warn"}, io.Discard, &logBuf)
 	}()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case code := <-done:
-			if code != 0 {
-				t.Errorf("serve exited %d: %s", code, logBuf.String())
+	var stopOnce sync.Once
+	stopServe := func() {
+		stopOnce.Do(func() {
+			cancel() // as SIGTERM would
+			select {
+			case code := <-done:
+				if code != 0 {
+					t.Errorf("serve exited %d: %s", code, logBuf.String())
+				}
+			case <-time.After(30 * time.Second):
+				t.Error("serve did not stop")
 			}
-		case <-time.After(30 * time.Second):
-			t.Error("serve did not stop")
-		}
-	})
+		})
+	}
+	t.Cleanup(stopServe)
 	base := "http://" + httpAddr
 	deadline := time.Now().Add(90 * time.Second)
 	for {
@@ -323,6 +328,29 @@ func TestServeAnswersRecordsAndBills(t *testing.T) {
 	t.Logf("agent state from the CLI reached the running ACD in %s", time.Since(start).Round(time.Millisecond))
 	runCLI(t, "agent", "state", "--db", db, "--ext", "1001", "ready")
 	a.waitAgentState("1001", "ready", 5*time.Second)
+
+	// The agent's screen pop listens to the event stream.
+	evCtx, evStop := context.WithCancel(ctx)
+	t.Cleanup(evStop)
+	var evMu sync.Mutex
+	var evTypes []string
+	evReq, _ := http.NewRequestWithContext(evCtx, "GET", base+"/api/v1/voice/events?agent=1001", nil)
+	evReq.Header.Set("Authorization", "Bearer "+a.token)
+	evResp, err := http.DefaultClient.Do(evReq)
+	if err != nil || evResp.StatusCode != 200 || !strings.HasPrefix(evResp.Header.Get("Content-Type"), "text/event-stream") {
+		t.Fatalf("event stream: %v %v", err, evResp)
+	}
+	go func() {
+		defer evResp.Body.Close()
+		sc := bufio.NewScanner(evResp.Body)
+		for sc.Scan() {
+			if typ, ok := strings.CutPrefix(sc.Text(), "event: "); ok {
+				evMu.Lock()
+				evTypes = append(evTypes, typ)
+				evMu.Unlock()
+			}
+		}
+	}()
 
 	call := caller(t, sipAddr, "13800000001", "12345", 16000) // the greeting lasts 10.5 s
 
@@ -361,6 +389,15 @@ func TestServeAnswersRecordsAndBills(t *testing.T) {
 	}
 	t.Logf("CDR %s: wait %s, talk %d s, recording %s (%d bytes)", cdr.CallID, cdr.Wait, cdr.TalkSeconds, cdr.RecordingPath, len(wav))
 
+	evMu.Lock()
+	got := strings.Join(evTypes, " ")
+	evMu.Unlock()
+	for _, want := range []string{"call.ringing", "call.answered", "call.ended", "agent.state"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("event %s not streamed to the agent's page: %s", want, got)
+		}
+	}
+
 	// A department handler may not hear the citizens.
 	h := &api{t: t, base: base}
 	if code := h.do("POST", "/api/v1/auth/login", map[string]string{"username": "handler", "password": "handler12345"}, &login); code != 200 {
@@ -374,6 +411,13 @@ func TestServeAnswersRecordsAndBills(t *testing.T) {
 	var queues []map[string]any
 	if code := a.do("GET", "/api/v1/voice/queues", nil, &queues); code != 200 || len(queues) == 0 {
 		t.Fatalf("queues: %d %v", code, queues)
+	}
+
+	// The server stops promptly and cleanly although the agent's page still streams events.
+	stopAt := time.Now()
+	stopServe()
+	if d := time.Since(stopAt); d > 10*time.Second {
+		t.Errorf("serve took %s to stop with an event stream open", d)
 	}
 }
 

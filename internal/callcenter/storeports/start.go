@@ -28,14 +28,22 @@ type Voice struct {
 	Events    *Hub
 	DataDir   string
 
-	log    *slog.Logger
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
-	once   sync.Once
+	log      *slog.Logger
+	cancel   context.CancelFunc
+	wg       sync.WaitGroup
+	once     sync.Once
+	stopOnce sync.Once
 
 	mu   sync.Mutex
 	seen map[string]int64 // agent → requested_seq applied
+
+	stopping chan struct{} // closed when the server is stopping (see Stopping)
 }
+
+// Stopping is closed once the context Start was given is done (SIGTERM in serve) or Close is
+// called: long-lived streams (the HTTP event stream) end on it, so the HTTP server's graceful
+// shutdown is not held open by them.
+func (v *Voice) Stopping() <-chan struct{} { return v.stopping }
 
 // Options tune Start beyond the call centre's Config.
 type Options struct {
@@ -61,7 +69,7 @@ func Start(ctx context.Context, st *store.Store, cfg callcenter.Config, opt Opti
 		cfg.AdvertisedIP = AdvertisedIP(cfg.SIPAddr)
 	}
 	v := &Voice{Store: st, Plan: NewPlan(st, opt.Plan), Blacklist: &Blacklist{Store: st}, Events: &Hub{},
-		DataDir: cfg.DataDir, log: log, seen: map[string]int64{}}
+		DataDir: cfg.DataDir, log: log, seen: map[string]int64{}, stopping: make(chan struct{})}
 	rctx, rcancel := context.WithTimeout(ctx, 5*time.Second)
 	if err := v.Plan.Refresh(rctx); err != nil {
 		log.Warn("voice: number plan not loaded, using the defaults", "error", err)
@@ -91,6 +99,13 @@ func Start(ctx context.Context, st *store.Store, cfg callcenter.Config, opt Opti
 	v.Server = srv
 	lctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	v.cancel = cancel
+	go func() {
+		select {
+		case <-ctx.Done():
+		case <-lctx.Done():
+		}
+		v.stopOnce.Do(func() { close(v.stopping) })
+	}()
 	v.wg.Add(1)
 	go func() {
 		defer v.wg.Done()
