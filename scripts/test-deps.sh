@@ -3,7 +3,10 @@
 # service that is already there is left alone.
 set -euo pipefail
 
-pkgs=(sip-tester baresip espeak-ng sox chromium chromium-driver)
+pkgs=(sip-tester baresip espeak-ng sox chromium chromium-driver fonts-wqy-microhei)
+# Node and npm build the web app and run the SMPP/SMTP test peers. The machine image ships
+# them; Debian's packages are the fallback (installing them over the image's would clash).
+command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -13,6 +13,9 @@ fi
 
 export HOTLINE_TEST_POSTGRES="${HOTLINE_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}"
 
+echo "== web build is up to date (rebuilds web/dist and compares)"
+bash scripts/web-check.sh
+
 echo "== go vet"
 go vet ./...
 echo "== go test (SQLite and PostgreSQL)"
