@@ -38,12 +38,12 @@ bench: build
 
 bench-sqlite:
 	@rm -rf $(BENCH_DIR)/sqlite && mkdir -p $(BENCH_DIR)/sqlite
-	@$(MAKE) --no-print-directory bench-one DB=$(BENCH_DIR)/sqlite/hotline.db RAWDB=$(BENCH_DIR)/sqlite/raw.db PORT=18090
+	@$(MAKE) --no-print-directory bench-one DB=$(BENCH_DIR)/sqlite/hotline.db RAWDB=$(BENCH_DIR)/sqlite/raw.db PORT=18090 SIPPORT=15090 DATA=$(BENCH_DIR)/sqlite
 
 # The benchmark database is dropped and made afresh: the figures are for exactly TICKETS tickets.
 bench-postgres:
 	@psql "$(PG_ADMIN)" -qc 'DROP DATABASE IF EXISTS hotline_bench WITH (FORCE)' -c 'CREATE DATABASE hotline_bench'
-	@$(MAKE) --no-print-directory bench-one DB='$(PG_BENCH)' RAWDB='$(PG_BENCH)' PORT=18091
+	@$(MAKE) --no-print-directory bench-one DB='$(PG_BENCH)' RAWDB='$(PG_BENCH)' PORT=18091 SIPPORT=15091 DATA=$(BENCH_DIR)/postgres
 
 bench-one:
 	@set -e; \
@@ -51,7 +51,8 @@ bench-one:
 	$(BIN) migrate --db '$(DB)' >/dev/null; \
 	$(BIN) bench rawinsert --db '$(RAWDB)' --clients $(CLIENTS) --duration 10s; \
 	$(BIN) bench seed --db '$(DB)' --tickets $(TICKETS); \
-	$(BIN) serve --db '$(DB)' --http 127.0.0.1:$(PORT) --log-level warn & pid=$$!; \
+	mkdir -p $(DATA); \
+	$(BIN) serve --db '$(DB)' --data $(DATA) --http 127.0.0.1:$(PORT) --sip 127.0.0.1:$(SIPPORT) --log-level warn & pid=$$!; \
 	trap "kill $$pid 2>/dev/null" EXIT; \
 	for i in $$(seq 1 100); do curl -fs http://127.0.0.1:$(PORT)/healthz >/dev/null && break; sleep 0.2; done; \
 	sleep 2; echo "idle RSS of hotline serve: $$(awk '/VmRSS/ {printf "%.1f MB", $$2/1024}' /proc/$$pid/status)"; \

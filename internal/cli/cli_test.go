@@ -82,7 +82,7 @@ func TestMigrate(t *testing.T) {
 	if code != exitError || !strings.Contains(stderr, "newer hotline") {
 		t.Errorf("newer schema, migrate: %d %q", code, stderr)
 	}
-	code, _, stderr = run(t, "serve", "--db", db, "--http", "127.0.0.1:0")
+	code, _, stderr = run(t, "serve", "--db", db, "--data", t.TempDir(), "--http", "127.0.0.1:0", "--sip", "off")
 	if code != exitError || !strings.Contains(stderr, "newer hotline") {
 		t.Errorf("newer schema, serve: %d %q", code, stderr)
 	}
@@ -195,7 +195,8 @@ func TestServeStartsAndStops(t *testing.T) {
 	done := make(chan int, 1)
 	var out, errOut bytes.Buffer
 	go func() {
-		done <- Run(ctx, []string{"serve", "--db", db, "--http", addr, "--demo", "--log-level", "warn"}, &out, &errOut)
+		done <- Run(ctx, []string{"serve", "--db", db, "--data", filepath.Dir(db), "--http", addr, "--sip", "off", "--demo",
+			"--log-level", "warn"}, &out, &errOut)
 	}()
 	deadline := time.Now().Add(60 * time.Second)
 	for {
