@@ -153,6 +153,8 @@ func TestLoadRecordedCallsHeld(t *testing.T) {
 	var answered int
 	var first, last time.Time
 	var queueToAnswer []time.Duration
+	held, minTalk := 0, -1
+	sides := map[string]int{}
 	deadline = time.Now().Add(30 * time.Second)
 	for {
 		page, err := st.CallRecords(ctx, store.CallRecordFilter{Limit: 500})
@@ -173,6 +175,13 @@ func TestLoadRecordedCallsHeld(t *testing.T) {
 				continue
 			}
 			answered++
+			if r.TalkSeconds >= 55 {
+				held++
+			}
+			if minTalk < 0 || r.TalkSeconds < minTalk {
+				minTalk = r.TalkSeconds
+			}
+			sides[r.HangupSide+"/"+r.HangupReason]++
 			if first.IsZero() || r.Answered.Before(first) {
 				first = *r.Answered
 			}
@@ -191,6 +200,7 @@ func TestLoadRecordedCallsHeld(t *testing.T) {
 	rtt := readRTT(t, callerDir)
 	t.Logf("calls %d offered at %d/s; answered, bridged and recorded %d; peak concurrent %d; run %s",
 		calls, rate, answered, peak, time.Since(start).Round(time.Second))
+	t.Logf("held ≥ 55 s: %d of %d (shortest talk %d s); hang-ups %v", held, answered, minTalk, sides)
 	if answered > 1 {
 		t.Logf("setups/s (first to last agent answer): %.1f", float64(answered-1)/last.Sub(first).Seconds())
 	}
@@ -210,8 +220,8 @@ func TestLoadRecordedCallsHeld(t *testing.T) {
 	} else {
 		t.Logf("the %d calls were never all talking at once for 30 s: no steady-state CPU figure", calls)
 	}
-	if answered != calls {
-		t.Errorf("%d of %d calls answered", answered, calls)
+	if answered != calls || held != calls {
+		t.Errorf("%d of %d calls answered, %d held ≥ 55 s", answered, calls, held)
 	}
 }
 
