@@ -84,6 +84,9 @@ type TicketSearch struct {
 	Offset      int
 }
 
+// RankWindow is how many of the newest matches a ticket search ranks.
+var RankWindow = 5000
+
 // TicketHit is a ticket and its relevance (higher is better; comparable within one answer).
 type TicketHit struct {
 	Ticket *ticket.Ticket
@@ -153,8 +156,15 @@ func (s *Store) SearchTickets(ctx context.Context, f TicketSearch) ([]TicketHit,
 		limit = 20
 	}
 	limit = min(limit, 200)
-	q += ` WHERE ` + strings.Join(where, " AND ") + ` ORDER BY score DESC, t.created_at DESC, t.id DESC LIMIT ` +
-		strconv.Itoa(limit) + ` OFFSET ` + strconv.Itoa(max(f.Offset, 0))
+	// Ranking scores every match before LIMIT, which is what costs with common words
+	// (小区, 问题: a large share of the tickets). Only the newest RankWindow matches are
+	// ranked (docs/text-search.md); below that every match is, identically on both databases.
+	newest := " ORDER BY t.created_at DESC"
+	if s.dialect.name != "postgres" {
+		newest = " ORDER BY ticket_search.rowid DESC" // FTS5 walks its doclists backwards; rowids grow with inserts
+	}
+	q = `SELECT * FROM (` + q + ` WHERE ` + strings.Join(where, " AND ") + newest + ` LIMIT ` + strconv.Itoa(RankWindow) +
+		`) m ORDER BY score DESC, created_at DESC, id DESC LIMIT ` + strconv.Itoa(limit) + ` OFFSET ` + strconv.Itoa(max(f.Offset, 0))
 	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: search tickets: %w", err)
