@@ -34,6 +34,8 @@ users and tickets. SIGINT or SIGTERM stop the server gracefully.`)
 	addr := fs.String("http", ":8080", "HTTP listen address")
 	sip := fs.String("sip", ":5060", "SIP listen address, UDP and TCP; off runs no call centre")
 	withDemo := fs.Bool("demo", false, "load the demo data when the database is empty")
+	var gw gatewayFlags
+	gw.register(fs)
 	if err := e.parse(fs, args); err != nil {
 		return err
 	}
@@ -73,6 +75,11 @@ users and tickets. SIGINT or SIGTERM stop the server gracefully.`)
 	svc.Deadlines = clock.Deadlines
 	svc.Hooks = append(svc.Hooks, clock.Hook)
 	kb.Serve(ctx, st, svc, log) // search index hook; background reindex and retraining (issue 5)
+	stopNotify, err := startNotifications(ctx, gw, st, svc, clock, log)
+	defer stopNotify()
+	if err != nil {
+		return err
+	}
 	var workers sync.WaitGroup
 	workers.Add(2)
 	go func() { defer workers.Done(); sched.Run(ctx) }()

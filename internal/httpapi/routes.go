@@ -126,6 +126,7 @@ func (a *api) registerRoutes() {
 	a.add(route{Method: "GET", Path: "/api/v1/audit", Summary: "Audit log, newest first", Tag: "users", Perm: access.ViewAudit,
 		Query: auditParams, Response: auditPage{}, auth: a.auditLog})
 	a.registerTextRoutes()
+	a.registerOutboxRoutes()
 }
 
 var treeParam = param{Name: "tree", Type: "boolean", Description: "nest children under their parents"}

@@ -103,20 +103,53 @@ func inRing(ring [][2]float64, x, y float64) bool {
 }
 
 // Locate returns the deepest region whose boundary contains the point, or "" if none does.
-// Regions without a boundary are skipped.
-func Locate(regions []Region, lng, lat float64) string {
+// Regions without a boundary are skipped. To locate many points, build a Locator once.
+func Locate(regions []Region, lng, lat float64) string { return NewLocator(regions).Locate(lng, lat) }
+
+// Locator answers point-in-region questions over boundaries parsed once.
+type Locator struct{ areas []area }
+
+type area struct {
+	id                     string
+	depth                  int
+	polys                  []polygon
+	minX, minY, maxX, maxY float64 // bounding box: most regions are ruled out without ray casting
+}
+
+// NewLocator parses the regions' boundaries; unparseable ones are skipped (they were
+// checked when saved).
+func NewLocator(regions []Region) *Locator {
 	tree := NewTree(regions)
-	best, bestDepth := "", -1
+	l := &Locator{}
 	for _, r := range regions {
 		if len(r.Boundary) == 0 {
 			continue
 		}
 		ps, err := ParseBoundary(r.Boundary)
-		if err != nil || !Contains(ps, lng, lat) {
+		if err != nil {
 			continue
 		}
-		if d := len(tree.Path(r.ID)); d > bestDepth {
-			best, bestDepth = r.ID, d
+		a := area{id: r.ID, depth: len(tree.Path(r.ID)), polys: ps, minX: 181, minY: 91, maxX: -181, maxY: -91}
+		for _, p := range ps {
+			for _, pt := range p[0] {
+				a.minX, a.maxX = min(a.minX, pt[0]), max(a.maxX, pt[0])
+				a.minY, a.maxY = min(a.minY, pt[1]), max(a.maxY, pt[1])
+			}
+		}
+		l.areas = append(l.areas, a)
+	}
+	return l
+}
+
+// Locate returns the deepest region containing the point (lng, lat), or "".
+func (l *Locator) Locate(lng, lat float64) string {
+	best, bestDepth := "", -1
+	for _, a := range l.areas {
+		if lng < a.minX || lng > a.maxX || lat < a.minY || lat > a.maxY || a.depth <= bestDepth {
+			continue
+		}
+		if Contains(a.polys, lng, lat) {
+			best, bestDepth = a.id, a.depth
 		}
 	}
 	return best

@@ -301,21 +301,31 @@ func (s *Store) ListTickets(ctx context.Context, f TicketFilter) (TicketPage, er
 		}
 		return col + " IN (" + strings.Join(ph, ", ") + ")"
 	}
+	// ordered is in for the list's own filters. Given several values (a category or region
+	// subtree, a set of states), SQLite would read every match through the column's index
+	// and sort them all; the unary + makes it walk the newest-first index instead and stop
+	// after one page. PostgreSQL plans this well on its own.
+	ordered := func(col string, vals []string) string {
+		if s.dialect.name == "sqlite" && len(vals) > 1 {
+			col = "+" + col
+		}
+		return in(col, vals)
+	}
 	if len(f.States) > 0 {
 		vals := make([]string, len(f.States))
 		for i, st := range f.States {
 			vals[i] = string(st)
 		}
-		where = append(where, in("state", vals))
+		where = append(where, ordered("state", vals))
 	}
 	if f.DepartmentID != "" {
 		where = append(where, "department_id = "+arg(f.DepartmentID))
 	}
 	if len(f.CategoryIDs) > 0 {
-		where = append(where, in("category_id", f.CategoryIDs))
+		where = append(where, ordered("category_id", f.CategoryIDs))
 	}
 	if len(f.RegionIDs) > 0 {
-		where = append(where, in("region_id", f.RegionIDs))
+		where = append(where, ordered("region_id", f.RegionIDs))
 	}
 	if f.Channel != "" {
 		where = append(where, "channel = "+arg(string(f.Channel)))
@@ -347,7 +357,9 @@ func (s *Store) ListTickets(ctx context.Context, f TicketFilter) (TicketPage, er
 	if q := strings.TrimSpace(f.Text); q != "" {
 		if isDigits(q) {
 			// Digits are a ticket number (prefix) or a phone number: both indexed.
-			where = append(where, "(number LIKE "+arg(q+"%")+" OR phone = "+arg(q)+")")
+			// As a range, the prefix uses the number index (LIKE would not on SQLite):
+			// every string of digits starting with q sorts between q and q+":".
+			where = append(where, "((number >= "+arg(q)+" AND number < "+arg(q+":")+") OR phone = "+arg(q)+")")
 		} else {
 			p := arg("%" + escapeLike(q) + "%")
 			where = append(where, "(subject LIKE "+p+" ESCAPE '\\' OR description LIKE "+p+" ESCAPE '\\' OR address LIKE "+p+" ESCAPE '\\')")

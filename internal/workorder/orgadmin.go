@@ -137,6 +137,7 @@ func (s *Service) SaveRegion(ctx context.Context, p access.Principal, r *org.Reg
 	if len(fe) > 0 {
 		return fe
 	}
+	defer s.regions.forget()
 	return s.saveOrg(ctx, p, "region", r.Name, isNew, func(tx *store.Tx) error { return tx.SaveRegion(ctx, r) },
 		func() error { return ticket.FieldErrors{"code": "already taken"} }, &r.ID)
 }

@@ -41,6 +41,8 @@ type Service struct {
 	Hooks     []TxHook
 	Log       *slog.Logger
 	Now       func() time.Time
+
+	regions regionCache
 }
 
 // New returns a service over st with attachments under dataDir.

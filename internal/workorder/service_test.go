@@ -184,3 +184,21 @@ func testBadInput(t *testing.T, c *city) {
 		t.Errorf("a handler registered a ticket: %v", err)
 	}
 }
+
+// A region saved through the service is used for locating at once, despite the cache.
+func TestLocateSeesRegionEdits(t *testing.T) {
+	st := storetest.SQLite(t)
+	svc := workorder.New(st, t.TempDir(), nil)
+	admin := access.Principal{UserID: "u-admin", Username: "admin", Role: access.Admin}
+	if id, err := svc.Locate(ctx, 28.5, 112.5); err != nil || id != "" {
+		t.Fatalf("no regions yet: %q %v", id, err)
+	}
+	r := &org.Region{Code: "A1", Name: "A1区", Level: org.LevelDistrict,
+		Boundary: []byte(`{"type":"Polygon","coordinates":[[[112,28],[113,28],[113,29],[112,29],[112,28]]]}`)}
+	if err := svc.SaveRegion(ctx, admin, r, true); err != nil {
+		t.Fatal(err)
+	}
+	if id, err := svc.Locate(ctx, 28.5, 112.5); err != nil || id != r.ID {
+		t.Fatalf("new region not located: %q %v", id, err)
+	}
+}
