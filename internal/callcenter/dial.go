@@ -91,6 +91,15 @@ func (s *Server) dial(ctx context.Context, c *call, target, from string) (*dialL
 	defer cancelForks()
 	for _, u := range uris {
 		go func() {
+			// sipgo v1.7.2 can dereference a nil CANCEL response when the agent's phone is
+			// gone (seen at 500 calls during shutdown); one failed offer must not end every
+			// call on the node, so the panic becomes this leg's error.
+			defer func() {
+				if p := recover(); p != nil {
+					s.log.Error("dial: SIP stack panicked on an offer", "call", c.id, "panic", p)
+					results <- result{nil, fmt.Errorf("offer to %s failed: SIP stack panic: %v", target, p)}
+				}
+			}()
 			fromHdr := &sip.FromHeader{DisplayName: from, Address: sip.Uri{Scheme: "sip", User: from, Host: s.cfg.AdvertisedIP}, Params: sip.NewParams()}
 			fromHdr.Params.Add("tag", sip.GenerateTagN(16))
 			req := sip.NewRequest(sip.INVITE, u)

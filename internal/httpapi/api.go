@@ -74,6 +74,9 @@ func newAPI(deps Deps) *api {
 	if reg == nil {
 		reg = newRegistry()
 	}
+	if deps.Voice != nil && deps.Voice.Server != nil {
+		reg.MustRegister(deps.Voice.Server.Collector()) // calls, queues and agents on /metrics
+	}
 	a := &api{svc: deps.Service, accounts: deps.Accounts, st: deps.Store, log: deps.Log, ready: deps.Ready, secureCookie: deps.SecureCookie,
 		metrics: newMetrics(reg), mux: http.NewServeMux(), voice: deps.Voice}
 	a.registerRoutes()

@@ -16,6 +16,9 @@ import (
 // ErrNotFound is returned when the row asked for does not exist.
 var ErrNotFound = errors.New("not found")
 
+// ErrClosed is returned for a write after the store was closed.
+var ErrClosed = errors.New("store closed")
+
 // ErrConflict is returned when a unique key is taken or a row changed under the caller.
 var ErrConflict = errors.New("conflict")
 

@@ -28,6 +28,13 @@ func TestStore(t *testing.T) {
 			t.Run("citizens", func(t *testing.T) { testCitizens(t, b.Open(t)) })
 			t.Run("users sessions keys audit", func(t *testing.T) { testUsers(t, b.Open(t)) })
 			t.Run("org trees", func(t *testing.T) { testOrg(t, b.Open(t)) })
+			t.Run("write after close", func(t *testing.T) {
+				st := b.Open(t)
+				st.Close()
+				if err := st.InTx(ctx, func(*store.Tx) error { return nil }); err == nil {
+					t.Fatal("a write on a closed store succeeded")
+				}
+			})
 		})
 	}
 }

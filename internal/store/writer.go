@@ -12,11 +12,13 @@ import (
 // savepoint, and commits once. One fsync then makes a whole batch durable, and every caller
 // still gets all-or-nothing for its own function and its answer only after the commit.
 type groupWriter struct {
-	db    *sql.DB // two connections: one writes, the other only prepares statements (see prepared)
-	s     *Store
-	reqs  chan *writeReq
-	wg    sync.WaitGroup
-	stmts map[string]*sql.Stmt // used by the writer goroutine only
+	db     *sql.DB // two connections: one writes, the other only prepares statements (see prepared)
+	s      *Store
+	reqs   chan *writeReq
+	wg     sync.WaitGroup
+	mu     sync.RWMutex // guards closed against sends on a closed channel
+	closed bool
+	stmts  map[string]*sql.Stmt // used by the writer goroutine only
 }
 
 type writeReq struct {
@@ -61,13 +63,22 @@ func (w *groupWriter) prepared(ctx context.Context, q string) *sql.Stmt {
 
 func (w *groupWriter) do(ctx context.Context, fn func(*Tx) error) error {
 	r := &writeReq{ctx: ctx, fn: fn, done: make(chan struct{})}
-	w.reqs <- r
+	w.mu.RLock()
+	if w.closed {
+		w.mu.RUnlock()
+		return ErrClosed
+	}
+	w.reqs <- r // the writer keeps draining while close waits for this lock
+	w.mu.RUnlock()
 	<-r.done // always wait: once queued, the function may run, so the caller must learn how it ended
 	return r.err
 }
 
 func (w *groupWriter) close() {
+	w.mu.Lock()
+	w.closed = true
 	close(w.reqs)
+	w.mu.Unlock()
 	w.wg.Wait()
 	for _, st := range w.stmts {
 		st.Close()

@@ -388,6 +388,15 @@ func TestServeAnswersRecordsAndBills(t *testing.T) {
 		t.Fatalf("recording: %d, %d bytes", code, len(wav))
 	}
 	t.Logf("CDR %s: wait %s, talk %d s, recording %s (%d bytes)", cdr.CallID, cdr.Wait, cdr.TalkSeconds, cdr.RecordingPath, len(wav))
+	if resp, err := http.Get(base + "/metrics"); err != nil {
+		t.Fatal(err)
+	} else {
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(string(body), "hotline_calls_active") {
+			t.Error("/metrics lacks the call centre's gauges")
+		}
+	}
 
 	evMu.Lock()
 	got := strings.Join(evTypes, " ")
