@@ -22,6 +22,13 @@ type regionCache struct {
 }
 
 func (c *regionCache) get(ctx context.Context, st *store.Store) (*org.Locator, error) {
+	if c == nil { // a Service not made by New
+		regions, err := st.Regions(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return org.NewLocator(regions), nil
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.loc != nil && time.Since(c.loaded) < regionTTL {
@@ -36,6 +43,9 @@ func (c *regionCache) get(ctx context.Context, st *store.Store) (*org.Locator, e
 }
 
 func (c *regionCache) forget() {
+	if c == nil {
+		return
+	}
 	c.mu.Lock()
 	c.loc = nil
 	c.mu.Unlock()

@@ -42,7 +42,7 @@ type Service struct {
 	Log       *slog.Logger
 	Now       func() time.Time
 
-	regions regionCache
+	regions *regionCache // shared by copies of the service (the demo copies it per ticket clock)
 }
 
 // New returns a service over st with attachments under dataDir.
@@ -50,7 +50,8 @@ func New(st *store.Store, dataDir string, log *slog.Logger) *Service {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Service{Store: st, Files: attach.Files{Dir: dataDir}, Deadlines: CalendarDayDeadlines, Log: log, Now: time.Now}
+	return &Service{Store: st, Files: attach.Files{Dir: dataDir}, Deadlines: CalendarDayDeadlines, Log: log, Now: time.Now,
+		regions: &regionCache{}}
 }
 
 // CalendarDayDeadlines is the default policy until the working-time clock is configured:
