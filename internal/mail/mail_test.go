@@ -1,24 +1,18 @@
 package mail
 
 import (
+	"github.com/hotline-dev/hotline/internal/testpeer"
+
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/base64"
-	"encoding/pem"
 	"errors"
 	"io"
-	"math/big"
 	"mime"
 	"mime/multipart"
 	"net"
 	netmail "net/mail"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -26,46 +20,6 @@ import (
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
-
-// selfSigned writes a certificate for 127.0.0.1 and returns the files and a
-// pool that trusts it.
-func selfSigned(t *testing.T) (certFile, keyFile string, pool *x509.CertPool) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1),
-		Subject:      pkix.Name{CommonName: "hotline test relay"},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(24 * time.Hour),
-		IPAddresses:  []net.IP{net.ParseIP("127.0.0.1")},
-		DNSNames:     []string{"localhost"},
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	kder, err := x509.MarshalECPrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
-	if err := os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cert, _ := x509.ParseCertificate(der)
-	pool = x509.NewCertPool()
-	pool.AddCert(cert)
-	return certFile, keyFile, pool
-}
 
 func testSender(t *testing.T, addr, user, pass, auth string, pool *x509.CertPool) *SMTP {
 	t.Helper()
@@ -259,9 +213,9 @@ func TestTicketFromSubject(t *testing.T) {
 // Sends through nodemailer's smtp-server over STARTTLS with both AUTH
 // mechanisms, and checks what the server really received.
 func TestSendThroughRealSMTPServer(t *testing.T) {
-	certFile, keyFile, pool := selfSigned(t)
-	p := startPeer(t, "smtp-server.js", "0", certFile, keyFile, "hotline", "s3cret-密码")
-	addr := "127.0.0.1:" + strconv.Itoa(p.port)
+	certFile, keyFile, pool := testpeer.SelfSigned(t)
+	p := testpeer.Start(t, "smtp-server.js", "0", certFile, keyFile, "hotline", "s3cret-密码")
+	addr := "127.0.0.1:" + strconv.Itoa(p.Port)
 	ctx := context.Background()
 
 	for _, mech := range []string{"PLAIN", "LOGIN"} {
@@ -273,11 +227,11 @@ func TestSendThroughRealSMTPServer(t *testing.T) {
 		if id != "<outbox-ob-"+mech+"@hotline.example.cn>" {
 			t.Errorf("provider id %q", id)
 		}
-		auth := p.next(t, "auth", 5*time.Second)
+		auth := p.Next(t, "auth", 5*time.Second)
 		if auth["method"] != mech || auth["ok"] != true || auth["secure"] != true {
 			t.Errorf("auth event %v, want %s over TLS", auth, mech)
 		}
-		ev := p.next(t, "message", 5*time.Second)
+		ev := p.Next(t, "message", 5*time.Second)
 		if ev["secure"] != true || ev["user"] != "hotline" || ev["from"] != "noreply@hotline.example.cn" {
 			t.Errorf("message event %v", ev)
 		}
@@ -322,12 +276,8 @@ func TestSendThroughRealSMTPServer(t *testing.T) {
 	if _, err := testSender(t, closed, "hotline", "x", "", pool).Send(ctx, notice("ob-down")); err == nil || IsPermanent(err) {
 		t.Errorf("relay down: %v, want a temporary error", err)
 	}
-	select {
-	case ev := <-p.events:
-		if ev["event"] == "message" {
-			t.Errorf("a failed send was delivered: %v", ev)
-		}
-	default:
+	if ev, ok := p.Within(0); ok && ev["event"] == "message" {
+		t.Errorf("a failed send was delivered: %v", ev)
 	}
 }
 
@@ -338,9 +288,9 @@ func base64Decode(s string) (string, error) {
 
 // SMTPS (port 465): TLS from the first byte, no STARTTLS.
 func TestSendOverImplicitTLS(t *testing.T) {
-	certFile, keyFile, pool := selfSigned(t)
-	p := startPeer(t, "smtp-server.js", "0", certFile, keyFile, "hotline", "pw", "implicit")
-	s := testSender(t, "127.0.0.1:"+strconv.Itoa(p.port), "hotline", "pw", "", pool)
+	certFile, keyFile, pool := testpeer.SelfSigned(t)
+	p := testpeer.Start(t, "smtp-server.js", "0", certFile, keyFile, "hotline", "pw", "implicit")
+	s := testSender(t, "127.0.0.1:"+strconv.Itoa(p.Port), "hotline", "pw", "", pool)
 	// the greeting never comes in plain text: give up quickly
 	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 	defer cancel()
@@ -352,7 +302,7 @@ func TestSendOverImplicitTLS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ev := p.next(t, "message", 5*time.Second)
+	ev := p.Next(t, "message", 5*time.Second)
 	m, err := netmail.ReadMessage(strings.NewReader(ev["raw"].(string)))
 	if err != nil || ev["secure"] != true || ev["user"] != "hotline" || m.Header.Get("Message-ID") != id {
 		t.Errorf("message event %v (%v)", ev, err)

@@ -1,6 +1,8 @@
 package outbox_test
 
 import (
+	"github.com/hotline-dev/hotline/internal/testpeer"
+
 	"context"
 	"fmt"
 	"testing"
@@ -21,12 +23,9 @@ func BenchmarkOutboxSMPP(b *testing.B) {
 	for _, be := range storetest.Backends(b) {
 		b.Run(be.Name, func(b *testing.B) {
 			st := be.Open(b)
-			p := startPeer(b, "smpp-server.js", "0")
-			go func() { // the peer reports every PDU; nobody reads them here
-				for range p.events {
-				}
-			}()
-			c, err := smpp.New(smpp.Config{Addr: fmt.Sprintf("127.0.0.1:%d", p.port), SystemID: "hotline", Password: "secret",
+			p := testpeer.Start(b, "smpp-server.js", "0")
+			p.Discard()
+			c, err := smpp.New(smpp.Config{Addr: fmt.Sprintf("127.0.0.1:%d", p.Port), SystemID: "hotline", Password: "secret",
 				Source: "12345", NoReceipts: true, Window: 32})
 			if err != nil {
 				b.Fatal(err)

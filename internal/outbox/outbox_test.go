@@ -1,6 +1,8 @@
 package outbox_test
 
 import (
+	"github.com/hotline-dev/hotline/internal/testpeer"
+
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -24,9 +26,9 @@ import (
 
 var ctx = context.Background()
 
-func smsClient(t *testing.T, p *peer, onMO func(smpp.Inbound) error) *smpp.Client {
+func smsClient(t *testing.T, p *testpeer.Peer, onMO func(smpp.Inbound) error) *smpp.Client {
 	t.Helper()
-	c, err := smpp.New(smpp.Config{Addr: fmt.Sprintf("127.0.0.1:%d", p.port), SystemID: "hotline", Password: "secret",
+	c, err := smpp.New(smpp.Config{Addr: fmt.Sprintf("127.0.0.1:%d", p.Port), SystemID: "hotline", Password: "secret",
 		Source: "12345", NoReceipts: true, ResponseTimeout: 3 * time.Second, BackoffMin: 50 * time.Millisecond,
 		BackoffMax: 200 * time.Millisecond, OnMessage: onMO})
 	if err != nil {
@@ -73,7 +75,7 @@ func TestOutbox(t *testing.T) {
 
 func testSMSRetries(t *testing.T, b storetest.Backend) {
 	st := b.Open(t)
-	p := startPeer(t, "smpp-server.js", "0")
+	p := testpeer.Start(t, "smpp-server.js", "0")
 	c := smsClient(t, p, nil)
 	start := time.Date(2026, 11, 23, 2, 0, 0, 0, time.UTC)
 	clock := sla.NewManualClock(start)
@@ -89,7 +91,7 @@ func testSMSRetries(t *testing.T, b storetest.Backend) {
 	}
 	var sub map[string]any
 	for i := 0; i < 3; i++ { // sent concurrently: in any order
-		if ev := p.next(t, "submit_sm", 5*time.Second); ev["destination_addr"] == "13800138000" {
+		if ev := p.Next(t, "submit_sm", 5*time.Second); ev["destination_addr"] == "13800138000" {
 			sub = ev
 		}
 	}
@@ -144,7 +146,7 @@ func testSMSRetries(t *testing.T, b storetest.Backend) {
 
 func testCrashMidSend(t *testing.T, b storetest.Backend) {
 	st := b.Open(t)
-	p := startPeer(t, "smpp-server.js", "0")
+	p := testpeer.Start(t, "smpp-server.js", "0")
 	c := smsClient(t, p, nil)
 	clock := sla.NewManualClock(time.Date(2026, 11, 23, 2, 0, 0, 0, time.UTC))
 	st.SetClock(clock.Now)
@@ -158,7 +160,7 @@ func testCrashMidSend(t *testing.T, b storetest.Backend) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p.next(t, "submit_sm", 5*time.Second)
+	p.Next(t, "submit_sm", 5*time.Second)
 	w := &outbox.Worker{Store: st, Senders: map[string]outbox.Sender{"sms": outbox.SMS{Client: c}}, Clock: clock, Node: "n2",
 		Lease: 2 * time.Minute}
 	if n, _ := w.Drain(ctx); n != 0 {
@@ -184,7 +186,7 @@ func testCrashMidSend(t *testing.T, b storetest.Backend) {
 	rctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() { w3.Run(rctx); close(done) }()
-	if ev := p.next(t, "submit_sm", 5*time.Second); ev["destination_addr"] != "13800138002" {
+	if ev := p.Next(t, "submit_sm", 5*time.Second); ev["destination_addr"] != "13800138002" {
 		t.Errorf("after the restart the peer got %v", ev)
 	}
 	for wait := time.Now().Add(5 * time.Second); get(t, st, again.ID).Status != store.OutboxSent; time.Sleep(20 * time.Millisecond) {
@@ -196,20 +198,16 @@ func testCrashMidSend(t *testing.T, b storetest.Backend) {
 	cancel()
 	<-done
 	// The message centre saw one submission only of the first message.
-	select {
-	case ev := <-p.events:
-		if ev["event"] == "submit_sm" {
-			t.Errorf("sent twice: %v", ev)
-		}
-	case <-time.After(300 * time.Millisecond):
+	if ev, ok := p.Within(300 * time.Millisecond); ok && ev["event"] == "submit_sm" {
+		t.Errorf("sent twice: %v", ev)
 	}
 }
 
 func testEmail(t *testing.T, b storetest.Backend) {
 	st := b.Open(t)
-	certFile, keyFile, pool := selfSigned(t)
-	p := startPeer(t, "smtp-server.js", "0", certFile, keyFile, "hotline", "s3cret")
-	sender, err := mail.NewSMTP(mail.Config{Addr: fmt.Sprintf("127.0.0.1:%d", p.port), Username: "hotline", Password: "s3cret",
+	certFile, keyFile, pool := testpeer.SelfSigned(t)
+	p := testpeer.Start(t, "smtp-server.js", "0", certFile, keyFile, "hotline", "s3cret")
+	sender, err := mail.NewSMTP(mail.Config{Addr: fmt.Sprintf("127.0.0.1:%d", p.Port), Username: "hotline", Password: "s3cret",
 		From: netmail.Address{Name: "12345热线", Address: "noreply@12345.example.gov.cn"}, TLS: &tls.Config{RootCAs: pool},
 		Timeout: 5 * time.Second})
 	if err != nil {
@@ -225,7 +223,7 @@ func testEmail(t *testing.T, b storetest.Backend) {
 	if _, err := w.Drain(ctx); err != nil {
 		t.Fatal(err)
 	}
-	msg := p.next(t, "message", 5*time.Second)
+	msg := p.Next(t, "message", 5*time.Second)
 	if raw := fmt.Sprint(msg["raw"]); !strings.Contains(raw, sender.MessageID(ok.ID)) {
 		t.Errorf("the mail lacks the outbox's Message-ID %s:\n%s", sender.MessageID(ok.ID), raw)
 	}
@@ -262,7 +260,7 @@ func testSurvey(t *testing.T, b storetest.Backend) {
 	svc := workorder.New(st, t.TempDir(), nil)
 	svc.Now, svc.Deadlines, svc.Hooks = clock.Now, s.Deadlines, []workorder.TxHook{s.Hook}
 	surveys := &outbox.Surveys{Store: st, Service: svc}
-	p := startPeer(t, "smpp-server.js", "0")
+	p := testpeer.Start(t, "smpp-server.js", "0")
 	c := smsClient(t, p, surveys.OnMessage)
 	w := &outbox.Worker{Store: st, Senders: map[string]outbox.Sender{"sms": outbox.SMS{Client: c}}, Clock: clock}
 	s.OnEnqueue = w.Notify
@@ -301,7 +299,7 @@ func testSurvey(t *testing.T, b storetest.Backend) {
 	}
 	waitSurvey := func(phone string) {
 		for {
-			ev := p.next(t, "submit_sm", 5*time.Second)
+			ev := p.Next(t, "submit_sm", 5*time.Second)
 			if ev["destination_addr"] == phone && strings.Contains(fmt.Sprint(ev["message"]), "请回复 1 满意") {
 				return
 			}
@@ -326,7 +324,7 @@ func testSurvey(t *testing.T, b storetest.Backend) {
 
 	happy := through("13812340001")
 	waitSurvey("13812340001")
-	p.command(t, map[string]any{"cmd": "mo", "from": "13812340001", "to": "12345", "text": "1"})
+	p.Command(t, map[string]any{"cmd": "mo", "from": "13812340001", "to": "12345", "text": "1"})
 	got := waitState(happy, ticket.Closed)
 	if got.Satisfaction != ticket.Satisfied {
 		t.Errorf("satisfaction %s, want satisfied", got.Satisfaction)
@@ -334,7 +332,7 @@ func testSurvey(t *testing.T, b storetest.Backend) {
 
 	unhappy := through("13812340002")
 	waitSurvey("13812340002")
-	p.command(t, map[string]any{"cmd": "mo", "from": "8613812340002", "to": "12345", "text": "3 水还是浑的"})
+	p.Command(t, map[string]any{"cmd": "mo", "from": "8613812340002", "to": "12345", "text": "3 水还是浑的"})
 	got = waitState(unhappy, ticket.Processing)
 	if got.Satisfaction != ticket.Unsatisfied || got.ReopenCount != 1 {
 		t.Errorf("reopened ticket: %+v", got)

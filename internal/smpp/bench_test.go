@@ -1,6 +1,8 @@
 package smpp
 
 import (
+	"github.com/hotline-dev/hotline/internal/testpeer"
+
 	"context"
 	"fmt"
 	"strconv"
@@ -11,14 +13,11 @@ import (
 // Throughput of short UCS-2 texts to the real npm smpp peer over loopback,
 // receipts on, with the default window of 10.
 func BenchmarkSendToPeer(b *testing.B) {
-	p := startPeer(b, "smpp-server.js", "0")
+	p := testpeer.Start(b, "smpp-server.js", "0")
 	s := newSink()
-	cfg := s.config("127.0.0.1:" + strconv.Itoa(p.port))
+	cfg := s.config("127.0.0.1:" + strconv.Itoa(p.Port))
 	cfg.OnReceipt = func(Receipt) error { return nil }
-	go func() {
-		for range p.events { // keep the peer's log flowing
-		}
-	}()
+	p.Discard()
 	c, err := New(cfg)
 	if err != nil {
 		b.Fatal(err)

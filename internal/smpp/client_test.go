@@ -1,6 +1,8 @@
 package smpp
 
 import (
+	"github.com/hotline-dev/hotline/internal/testpeer"
+
 	"context"
 	"errors"
 	"fmt"
@@ -10,16 +12,6 @@ import (
 	"testing"
 	"time"
 )
-
-// events of one kind until n have come.
-func (p *peer) collect(t *testing.T, kind string, n int, within time.Duration) []map[string]any {
-	t.Helper()
-	var out []map[string]any
-	for len(out) < n {
-		out = append(out, p.next(t, kind, within))
-	}
-	return out
-}
 
 type sink struct {
 	receipts chan Receipt
@@ -77,11 +69,11 @@ func waitFor[T any](t *testing.T, ch chan T, what string) T {
 }
 
 func TestAgainstRealMC(t *testing.T) {
-	p := startPeer(t, "smpp-server.js", "0")
-	addr := "127.0.0.1:" + strconv.Itoa(p.port)
+	p := testpeer.Start(t, "smpp-server.js", "0")
+	addr := "127.0.0.1:" + strconv.Itoa(p.Port)
 	s := newSink()
 	c := startClient(t, s.config(addr))
-	if ev := p.next(t, "bind", 5*time.Second); ev["ok"] != true || ev["system_id"] != "hotline" || ev["interface_version"] != float64(0x34) {
+	if ev := p.Next(t, "bind", 5*time.Second); ev["ok"] != true || ev["system_id"] != "hotline" || ev["interface_version"] != float64(0x34) {
 		t.Fatalf("bind %v", ev)
 	}
 	ctx := context.Background()
@@ -92,7 +84,7 @@ func TestAgainstRealMC(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ev := p.next(t, "submit_sm", 5*time.Second)
+		ev := p.Next(t, "submit_sm", 5*time.Second)
 		if ev["message"] != text || ev["data_coding"] != float64(8) || ev["esm_class"] != float64(0) ||
 			ev["registered_delivery"] != float64(1) || ev["destination_addr"] != "13800138000" || ev["source_addr"] != "12345" || ev["udh"] != "" {
 			t.Errorf("MC received %v", ev)
@@ -104,7 +96,7 @@ func TestAgainstRealMC(t *testing.T) {
 		if r.MessageID != id || !r.Delivered() || r.From != "13800138000" {
 			t.Errorf("receipt %+v for %s", r, id)
 		}
-		if ev := p.next(t, "deliver_sm_resp", 5*time.Second); ev["kind"] != "receipt" || ev["command_status"] != float64(0) {
+		if ev := p.Next(t, "deliver_sm_resp", 5*time.Second); ev["kind"] != "receipt" || ev["command_status"] != float64(0) {
 			t.Errorf("receipt acknowledged with %v", ev)
 		}
 
@@ -116,7 +108,7 @@ func TestAgainstRealMC(t *testing.T) {
 		if _, err := c.Send(ctx, Message{OutboxID: "ob-marker", To: "13800138000", Text: "marker"}); err != nil {
 			t.Fatal(err)
 		}
-		if ev := p.next(t, "submit_sm", 5*time.Second); ev["message"] != "marker" {
+		if ev := p.Next(t, "submit_sm", 5*time.Second); ev["message"] != "marker" {
 			t.Errorf("re-sent outbox id reached the MC: %v", ev)
 		}
 		waitFor(t, s.receipts, "marker receipt")
@@ -128,7 +120,7 @@ func TestAgainstRealMC(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		evs := p.collect(t, "submit_sm", 3, 5*time.Second)
+		evs := p.Collect(t, "submit_sm", 3, 5*time.Second)
 		var joined strings.Builder
 		var ids []string
 		ref := ""
@@ -166,12 +158,12 @@ func TestAgainstRealMC(t *testing.T) {
 		if err == nil || IsPermanent(err) {
 			t.Fatalf("first try: %v, want a temporary failure of part 2", err)
 		}
-		first := p.collect(t, "submit_sm", 2, 5*time.Second) // part 1 taken, part 2 throttled
+		first := p.Collect(t, "submit_sm", 2, 5*time.Second) // part 1 taken, part 2 throttled
 		id, err := c.Send(ctx, Message{OutboxID: "ob-partial", To: "1021234567", Text: text})
 		if err != nil {
 			t.Fatal(err)
 		}
-		retry := p.collect(t, "submit_sm", 2, 5*time.Second) // parts 2 and 3 only
+		retry := p.Collect(t, "submit_sm", 2, 5*time.Second) // parts 2 and 3 only
 		if first[0]["udh"] == first[1]["udh"] || retry[0]["udh"] != first[1]["udh"] || retry[1]["udh"].(string)[6:] != "0303" {
 			t.Errorf("parts sent: first %v %v, retry %v %v", first[0]["udh"], first[1]["udh"], retry[0]["udh"], retry[1]["udh"])
 		}
@@ -199,31 +191,31 @@ func TestAgainstRealMC(t *testing.T) {
 				t.Errorf("Send(%+v) = %v, want a permanent error", m, err)
 			}
 		}
-		p.collect(t, "submit_sm", 2, 5*time.Second)
+		p.Collect(t, "submit_sm", 2, 5*time.Second)
 	})
 
 	t.Run("inbound texts reach the handler", func(t *testing.T) {
-		p.command(t, map[string]any{"cmd": "mo", "from": "13800138000", "to": "12345", "text": "1"})
+		p.Command(t, map[string]any{"cmd": "mo", "from": "13800138000", "to": "12345", "text": "1"})
 		in := waitFor(t, s.messages, "MO")
 		if in.From != "13800138000" || in.To != "12345" || in.Text != "1" || in.Parts != 1 {
 			t.Errorf("inbound %+v", in)
 		}
-		if ev := p.next(t, "deliver_sm_resp", 5*time.Second); ev["kind"] != "mo" || ev["command_status"] != float64(0) {
+		if ev := p.Next(t, "deliver_sm_resp", 5*time.Second); ev["kind"] != "mo" || ev["command_status"] != float64(0) {
 			t.Errorf("MO acknowledged with %v", ev)
 		}
-		p.command(t, map[string]any{"cmd": "mo", "from": "13900139000", "to": "12345", "parts": []string{"您好，路灯", "已经修好了，满意"}})
+		p.Command(t, map[string]any{"cmd": "mo", "from": "13900139000", "to": "12345", "parts": []string{"您好，路灯", "已经修好了，满意"}})
 		in = waitFor(t, s.messages, "concatenated MO")
 		if in.Text != "您好，路灯已经修好了，满意" || in.Parts != 2 || in.From != "13900139000" {
 			t.Errorf("inbound %+v", in)
 		}
-		p.collect(t, "deliver_sm_resp", 2, 5*time.Second)
+		p.Collect(t, "deliver_sm_resp", 2, 5*time.Second)
 
 		// a handler that fails answers with a temporary error so the MC redelivers
 		s.mu.Lock()
 		s.failMO = true
 		s.mu.Unlock()
-		p.command(t, map[string]any{"cmd": "mo", "from": "13800138000", "to": "12345", "text": "3"})
-		if ev := p.next(t, "deliver_sm_resp", 5*time.Second); ev["command_status"] != float64(StatusXTAppn) {
+		p.Command(t, map[string]any{"cmd": "mo", "from": "13800138000", "to": "12345", "text": "3"})
+		if ev := p.Next(t, "deliver_sm_resp", 5*time.Second); ev["command_status"] != float64(StatusXTAppn) {
 			t.Errorf("failed handler acknowledged with %v", ev)
 		}
 		s.mu.Lock()
@@ -232,37 +224,44 @@ func TestAgainstRealMC(t *testing.T) {
 	})
 
 	t.Run("enquire_link and generic_nack", func(t *testing.T) {
-		p.command(t, map[string]any{"cmd": "enquire_link"})
-		if ev := p.next(t, "enquire_link_resp", 5*time.Second); ev["command_status"] != float64(0) {
+		p.Command(t, map[string]any{"cmd": "enquire_link"})
+		if ev := p.Next(t, "enquire_link_resp", 5*time.Second); ev["command_status"] != float64(0) {
 			t.Errorf("enquire_link_resp %v", ev)
 		}
-		p.command(t, map[string]any{"cmd": "unknown"})
-		if ev := p.next(t, "generic_nack", 5*time.Second); ev["command_status"] != float64(StatusInvCmdID) || ev["sequence"] != float64(77) {
+		p.Command(t, map[string]any{"cmd": "unknown"})
+		if ev := p.Next(t, "generic_nack", 5*time.Second); ev["command_status"] != float64(StatusInvCmdID) || ev["sequence"] != float64(77) {
 			t.Errorf("generic_nack %v", ev)
 		}
 	})
 
 	t.Run("reconnects after the link drops", func(t *testing.T) {
-		p.command(t, map[string]any{"cmd": "drop"})
-		p.next(t, "dropped", 5*time.Second)
-		// Send waits for the new bind rather than failing
+		p.Command(t, map[string]any{"cmd": "drop"})
+		p.Next(t, "dropped", 5*time.Second)
+		// Once the client has seen the link go, Send waits for the new bind. A send racing
+		// the drop fails as temporary, and the outbox retries it: so does this test.
 		sctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		defer cancel()
-		id, err := c.Send(sctx, Message{OutboxID: "ob-after-drop", To: "13800138000", Text: "重连后发送"})
+		var id string
+		var err error
+		for try := 0; try < 3; try++ {
+			if id, err = c.Send(sctx, Message{OutboxID: "ob-after-drop", To: "13800138000", Text: "重连后发送"}); err == nil || IsPermanent(err) {
+				break
+			}
+		}
 		if err != nil {
 			t.Fatal(err)
 		}
-		if ev := p.next(t, "bind", 5*time.Second); ev["ok"] != true {
+		if ev := p.Next(t, "bind", 5*time.Second); ev["ok"] != true {
 			t.Errorf("rebind %v", ev)
 		}
-		if ev := p.next(t, "submit_sm", 5*time.Second); ev["message_id"] != id || ev["message"] != "重连后发送" {
+		if ev := p.Next(t, "submit_sm", 5*time.Second); ev["message_id"] != id || ev["message"] != "重连后发送" {
 			t.Errorf("after reconnect the MC got %v", ev)
 		}
 	})
 
 	t.Run("Close unbinds", func(t *testing.T) {
 		c.Close()
-		p.next(t, "unbind", 5*time.Second)
+		p.Next(t, "unbind", 5*time.Second)
 		if _, err := c.Send(ctx, Message{OutboxID: "ob-closed", To: "13800138000", Text: "x"}); err == nil || IsPermanent(err) {
 			t.Errorf("Send after Close: %v, want a temporary error", err)
 		}
@@ -271,13 +270,13 @@ func TestAgainstRealMC(t *testing.T) {
 
 // A window of 3 keeps exactly 3 submit_sm in flight when the MC is slow.
 func TestWindow(t *testing.T) {
-	p := startPeer(t, "smpp-server.js", "0")
+	p := testpeer.Start(t, "smpp-server.js", "0")
 	s := newSink()
-	cfg := s.config("127.0.0.1:" + strconv.Itoa(p.port))
+	cfg := s.config("127.0.0.1:" + strconv.Itoa(p.Port))
 	cfg.Window, cfg.NoReceipts = 3, true
 	c := startClient(t, cfg)
-	p.command(t, map[string]any{"cmd": "delay", "ms": 150})
-	p.next(t, "delay", 5*time.Second)
+	p.Command(t, map[string]any{"cmd": "delay", "ms": 150})
+	p.Next(t, "delay", 5*time.Second)
 
 	start := time.Now()
 	var wg sync.WaitGroup
@@ -299,7 +298,7 @@ func TestWindow(t *testing.T) {
 	}
 	elapsed := time.Since(start)
 	maxInflight := 0.0
-	for _, ev := range p.collect(t, "submit_sm", 9, 5*time.Second) {
+	for _, ev := range p.Collect(t, "submit_sm", 9, 5*time.Second) {
 		if ev["registered_delivery"] != float64(0) {
 			t.Errorf("receipt asked for with NoReceipts: %v", ev)
 		}
@@ -315,8 +314,8 @@ func TestWindow(t *testing.T) {
 }
 
 func TestBindRefusedAndKeepAlive(t *testing.T) {
-	p := startPeer(t, "smpp-server.js", "0")
-	addr := "127.0.0.1:" + strconv.Itoa(p.port)
+	p := testpeer.Start(t, "smpp-server.js", "0")
+	addr := "127.0.0.1:" + strconv.Itoa(p.Port)
 	s := newSink()
 	cfg := s.config(addr)
 	cfg.Password = "wrong"
@@ -332,7 +331,7 @@ func TestBindRefusedAndKeepAlive(t *testing.T) {
 		t.Errorf("Send while refused: %v, want a temporary error naming the refused bind", err)
 	}
 	// it keeps trying with backoff
-	for _, ev := range p.collect(t, "bind", 2, 5*time.Second) {
+	for _, ev := range p.Collect(t, "bind", 2, 5*time.Second) {
 		if ev["ok"] != false {
 			t.Errorf("bind %v", ev)
 		}
@@ -342,7 +341,7 @@ func TestBindRefusedAndKeepAlive(t *testing.T) {
 	cfg = s.config(addr)
 	cfg.EnquireLink = 100 * time.Millisecond
 	startClient(t, cfg)
-	p.collect(t, "enquire_link", 3, 5*time.Second)
+	p.Collect(t, "enquire_link", 3, 5*time.Second)
 }
 
 func TestNewRejectsBadConfig(t *testing.T) {

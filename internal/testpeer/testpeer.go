@@ -1,4 +1,7 @@
-package outbox_test
+// Package testpeer runs the real protocol peers of tools/peers (an SMPP message centre and
+// an SMTP relay, both Node programs) for tests. Each peer prints JSON lines of what it
+// received, which tests wait for, and takes JSON commands on its standard input.
+package testpeer
 
 import (
 	"bufio"
@@ -15,22 +18,23 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
 )
 
-// peer is a Node test peer from tools/peers, started for one test. Node is a
+// Peer is a Node test peer from tools/peers, started for one test. Node is a
 // hard requirement of these tests: without it they fail, they do not skip.
-type peer struct {
+type Peer struct {
+	Port   int // the port it listens on, from its "listening" event
 	events chan map[string]any
-	port   int
 	stdin  io.WriteCloser
 }
 
-// command writes one JSON command line to the peer.
-func (p *peer) command(t testing.TB, cmd map[string]any) {
+// Command writes one JSON command line to the peer.
+func (p *Peer) Command(t testing.TB, cmd map[string]any) {
 	t.Helper()
 	b, _ := json.Marshal(cmd)
 	if _, err := p.stdin.Write(append(b, '\n')); err != nil {
@@ -39,11 +43,11 @@ func (p *peer) command(t testing.TB, cmd map[string]any) {
 }
 
 func peersDir(t testing.TB) string {
-	dir, err := filepath.Abs(filepath.Join("..", "..", "tools", "peers"))
-	if err != nil {
-		t.Fatal(err)
+	_, here, _, ok := runtime.Caller(0)
+	if !ok {
+		t.Fatal("testpeer: cannot find its own source file")
 	}
-	return dir
+	return filepath.Join(filepath.Dir(here), "..", "..", "tools", "peers")
 }
 
 // npmCI installs the peers' packages once; a lock file keeps two test
@@ -73,7 +77,8 @@ func npmCI(t testing.TB, dir string) {
 	}
 }
 
-func startPeer(t testing.TB, script string, args ...string) *peer {
+// Start runs node script (in tools/peers) with args until t ends, and waits for it to listen.
+func Start(t testing.TB, script string, args ...string) *Peer {
 	t.Helper()
 	dir := peersDir(t)
 	npmCI(t, dir)
@@ -92,7 +97,7 @@ func startPeer(t testing.TB, script string, args ...string) *peer {
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start node %s: %v", script, err)
 	}
-	p := &peer{events: make(chan map[string]any, 1000), stdin: stdin}
+	p := &Peer{events: make(chan map[string]any, 1000), stdin: stdin}
 	go func() {
 		sc := bufio.NewScanner(stdout)
 		sc.Buffer(make([]byte, 1<<20), 16<<20)
@@ -118,13 +123,13 @@ func startPeer(t testing.TB, script string, args ...string) *peer {
 			t.Logf("%s stderr:\n%s", script, stderr.String())
 		}
 	})
-	ev := p.next(t, "listening", 20*time.Second)
-	p.port = int(ev["port"].(float64))
+	ev := p.Next(t, "listening", 20*time.Second)
+	p.Port = int(ev["port"].(float64))
 	return p
 }
 
-// next waits for the next event of a kind, dropping others.
-func (p *peer) next(t testing.TB, kind string, within time.Duration) map[string]any {
+// Next waits for the next event of a kind, dropping others.
+func (p *Peer) Next(t testing.TB, kind string, within time.Duration) map[string]any {
 	t.Helper()
 	timeout := time.After(within)
 	for {
@@ -160,9 +165,9 @@ func (s *syncBuf) String() string {
 	return string(s.b)
 }
 
-// selfSigned writes a certificate for 127.0.0.1 for the SMTP peer and returns the files
+// SelfSigned writes a certificate for 127.0.0.1 for the SMTP peer and returns the files
 // and a pool that trusts it.
-func selfSigned(t testing.TB) (certFile, keyFile string, pool *x509.CertPool) {
+func SelfSigned(t testing.TB) (certFile, keyFile string, pool *x509.CertPool) {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -198,4 +203,41 @@ func selfSigned(t testing.TB) (certFile, keyFile string, pool *x509.CertPool) {
 	pool = x509.NewCertPool()
 	pool.AddCert(cert)
 	return certFile, keyFile, pool
+}
+
+// Discard drops the peer's events from now on, for tests that do not read them (a peer
+// whose output nobody reads would stall once its pipe fills).
+func (p *Peer) Discard() {
+	go func() {
+		for range p.events {
+		}
+	}()
+}
+
+// Within returns the next event if one comes within d (0: only one already received).
+func (p *Peer) Within(d time.Duration) (map[string]any, bool) {
+	if d <= 0 {
+		select {
+		case ev, ok := <-p.events:
+			return ev, ok
+		default:
+			return nil, false
+		}
+	}
+	select {
+	case ev, ok := <-p.events:
+		return ev, ok
+	case <-time.After(d):
+		return nil, false
+	}
+}
+
+// Collect waits for n events of a kind, dropping others.
+func (p *Peer) Collect(t testing.TB, kind string, n int, within time.Duration) []map[string]any {
+	t.Helper()
+	var out []map[string]any
+	for len(out) < n {
+		out = append(out, p.Next(t, kind, within))
+	}
+	return out
 }
