@@ -357,9 +357,14 @@ func (s *Store) ListTickets(ctx context.Context, f TicketFilter) (TicketPage, er
 	if q := strings.TrimSpace(f.Text); q != "" {
 		if isDigits(q) {
 			// Digits are a ticket number (prefix) or a phone number: both indexed.
-			// As a range, the prefix uses the number index (LIKE would not on SQLite):
-			// every string of digits starting with q sorts between q and q+":".
-			where = append(where, "((number >= "+arg(q)+" AND number < "+arg(q+":")+") OR phone = "+arg(q)+")")
+			prefix := "number LIKE " + arg(q+"%")
+			if s.dialect.name == "sqlite" {
+				// SQLite's LIKE cannot use the number index; a range can, and SQLite compares
+				// bytewise, so every string of digits starting with q lies in [q, q+":").
+				// (PostgreSQL keeps LIKE: under a linguistic collation ":" does not sort so.)
+				prefix = "(number >= " + arg(q) + " AND number < " + arg(q+":") + ")"
+			}
+			where = append(where, "("+prefix+" OR phone = "+arg(q)+")")
 		} else {
 			p := arg("%" + escapeLike(q) + "%")
 			where = append(where, "(subject LIKE "+p+" ESCAPE '\\' OR description LIKE "+p+" ESCAPE '\\' OR address LIKE "+p+" ESCAPE '\\')")
