@@ -300,7 +300,7 @@ func TestKnowledgeBaseLifecycle(t *testing.T) {
 // ImportAndTrain imports the reference CSV through the importer, indexes, trains and asks.
 func ImportAndTrain(t testing.TB, st *store.Store) suggest.Result {
 	t.Helper()
-	f, err := os.Open("/work/shared/data/complaints-train.csv")
+	f, err := os.Open("../suggest/testdata/complaints-train.csv") // the repository's copy of ../shared/data
 	if err != nil {
 		t.Skip("reference data not here:", err)
 	}
