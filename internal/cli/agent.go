@@ -170,17 +170,8 @@ server applies it within a few seconds (an agent on a call keeps it until the ca
 }
 
 func runAgentList(ctx context.Context, e *env, args []string) error {
-	fs := e.flagSet("agent list", "agent list", `List the agents in seat order with their skills, the last state the call
+	st, err := openForList(ctx, e, args, "agent list", "agent list", `List the agents in seat order with their skills, the last state the call
 centre reported and any state requested but not yet reported.`)
-	var d dbFlags
-	d.register(fs)
-	if err := e.parse(fs, args); err != nil {
-		return err
-	}
-	if err := noArgs(fs); err != nil {
-		return err
-	}
-	st, err := d.open(ctx, false)
 	if err != nil {
 		return err
 	}

@@ -111,16 +111,7 @@ The password is hashed with argon2id; it is at least 8 characters.`)
 }
 
 func runUserList(ctx context.Context, e *env, args []string) error {
-	fs := e.flagSet("user list", "user list [flags]", "List staff accounts with role, department and status.")
-	var d dbFlags
-	d.register(fs)
-	if err := e.parse(fs, args); err != nil {
-		return err
-	}
-	if err := noArgs(fs); err != nil {
-		return err
-	}
-	st, err := d.open(ctx, false)
+	st, err := openForList(ctx, e, args, "user list", "user list [flags]", "List staff accounts with role, department and status.")
 	if err != nil {
 		return err
 	}
@@ -225,16 +216,7 @@ Create an API key for a program and print it once: it works as a bearer token on
 }
 
 func runAPIKeyList(ctx context.Context, e *env, args []string) error {
-	fs := e.flagSet("apikey list", "apikey list [flags]", "List API keys by prefix, with role and last use.")
-	var d dbFlags
-	d.register(fs)
-	if err := e.parse(fs, args); err != nil {
-		return err
-	}
-	if err := noArgs(fs); err != nil {
-		return err
-	}
-	st, err := d.open(ctx, false)
+	st, err := openForList(ctx, e, args, "apikey list", "apikey list [flags]", "List API keys by prefix, with role and last use.")
 	if err != nil {
 		return err
 	}
