@@ -54,6 +54,12 @@ func TestVoiceAPIWithoutSIP(t *testing.T) {
 			if st := e.Do("GET", "/api/v1/voice/cdrs?from=yesterday", agent, nil, nil); st != 400 {
 				t.Errorf("bad from: %d", st)
 			}
+			var eb struct {
+				Fields map[string]string `json:"fields"`
+			}
+			if st := e.Do("GET", "/api/v1/voice/cdrs?cursor=!!", agent, nil, &eb); st != 400 || eb.Fields["cursor"] == "" {
+				t.Errorf("bad cursor: status %d %v, want 400 naming the cursor", st, eb.Fields)
+			}
 			if st := e.Do("GET", "/api/v1/voice/cdrs", handler, nil, nil); st != 403 {
 				t.Errorf("department handler reads CDRs: %d", st)
 			}

@@ -67,10 +67,7 @@ func (a *api) listCDRs(w http.ResponseWriter, r *http.Request, c *caller) {
 func (a *api) writeCDRPage(w http.ResponseWriter, r *http.Request, c *caller, f store.CallRecordFilter) {
 	page, err := a.st.CallRecords(r.Context(), f)
 	if err != nil {
-		if f.Before != "" {
-			err = badRequest("bad cursor", map[string]string{"cursor": "not a cursor this server made"})
-		}
-		a.fail(w, r, err)
+		a.fail(w, r, err) // store.ErrBadCursor answers 400
 		return
 	}
 	if page.Records == nil {

@@ -506,10 +506,9 @@ func (s *Store) CallRecords(ctx context.Context, f CallRecordFilter) (CallRecord
 		where = append(where, "direction = '' AND answered_at IS NULL AND blocked = "+arg(false)+" AND called_back_at IS NULL")
 	}
 	if f.Before != "" {
-		msStr, id, ok := strings.Cut(f.Before, "/")
-		v, err := strconv.ParseInt(msStr, 10, 64)
-		if !ok || err != nil {
-			return CallRecordPage{}, fmt.Errorf("store: bad cursor %q", f.Before)
+		v, id, err := decodeCursor(f.Before)
+		if err != nil {
+			return CallRecordPage{}, err
 		}
 		a, b := arg(v), arg(id)
 		where = append(where, "(start_at < "+a+" OR (start_at = "+a+" AND call_id < "+b+"))")
@@ -543,7 +542,7 @@ func (s *Store) CallRecords(ctx context.Context, f CallRecordFilter) (CallRecord
 	if len(page.Records) > limit {
 		page.Records = page.Records[:limit]
 		last := page.Records[limit-1]
-		page.NextCursor = strconv.FormatInt(ms(last.Start), 10) + "/" + last.CallID
+		page.NextCursor = encodeCursor(ms(last.Start), last.CallID)
 	}
 	return page, nil
 }

@@ -146,6 +146,9 @@ func TestVoice(t *testing.T) {
 				t.Fatalf("agent: %+v", byAgent)
 			}
 			p1, _ := st.CallRecords(ctx, store.CallRecordFilter{Limit: 2})
+			if _, err := st.CallRecords(ctx, store.CallRecordFilter{Before: "!!"}); !errors.Is(err, store.ErrBadCursor) {
+				t.Errorf("bad CDR cursor: %v, want ErrBadCursor", err)
+			}
 			p2, err := st.CallRecords(ctx, store.CallRecordFilter{Limit: 2, Before: p1.NextCursor})
 			if err != nil || len(p1.Records) != 2 || len(p2.Records) != 1 || p2.Records[0].CallID != "a" || p2.NextCursor != "" {
 				t.Fatalf("pages: %v %+v %+v", err, p1, p2)
