@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hotline-dev/hotline/internal/acd"
+	"github.com/hotline-dev/hotline/internal/sipptest"
 )
 
 // BenchmarkSIPRecordedCalls is a short, bounded load test with real SIP and RTP: b.N
@@ -35,13 +36,13 @@ func BenchmarkSIPRecordedCalls(b *testing.B) {
 		p.QueueSet[0].Strategy = acd.LongestIdle
 	})
 	r.cdrs.ch = make(chan CDR, b.N+10)
-	uasPort, mediaPort := freePort(r.t), freePort(r.t)
+	uasPort, mediaPort := sipptest.FreePort(r.t), sipptest.FreePort(r.t)
 	uas := r.sipp("agents", "-sf", "agent_answer.xml", "-p", fmt.Sprint(uasPort), "-mp", fmt.Sprint(mediaPort), "-rtp_echo", "-timeout", "300s")
 	// Every extension registers the same UAS as its phone.
 	for i := range agents {
 		ext := fmt.Sprint(2001 + i)
-		r.sipp("register "+ext, r.addr, "-sf", "agent_register.xml", "-p", fmt.Sprint(freePort(r.t)), "-s", ext,
-			"-au", ext, "-ap", "pw", "-key", "contact_port", fmt.Sprint(uasPort), "-m", "1").wait(r.t, 10*time.Second)
+		r.sipp("register "+ext, r.addr, "-sf", "agent_register.xml", "-p", fmt.Sprint(sipptest.FreePort(r.t)), "-s", ext,
+			"-au", ext, "-ap", "pw", "-key", "contact_port", fmt.Sprint(uasPort), "-m", "1").Wait(r.t, 10*time.Second)
 	}
 	for i := range agents {
 		r.waitAgent(fmt.Sprint(2001+i), acd.Ready)
@@ -67,14 +68,14 @@ func BenchmarkSIPRecordedCalls(b *testing.B) {
 	}()
 	b.ResetTimer()
 	start := time.Now()
-	callers := r.sipp("callers", r.addr, "-sf", "caller.xml", "-p", fmt.Sprint(freePort(r.t)), "-mp", fmt.Sprint(freePort(r.t)),
-		"-s", "12345", "-key", "caller", "13800000000", "-key", "pcap", g711aPcap, "-d", fmt.Sprint(talkMS),
+	callers := r.sipp("callers", r.addr, "-sf", "caller.xml", "-p", fmt.Sprint(sipptest.FreePort(r.t)), "-mp", fmt.Sprint(sipptest.FreePort(r.t)),
+		"-s", "12345", "-key", "caller", "13800000000", "-key", "pcap", sipptest.G711APcap, "-d", fmt.Sprint(talkMS),
 		"-r", fmt.Sprint(rate), "-l", fmt.Sprint(limit), "-m", fmt.Sprint(b.N), "-timeout", "300s")
-	callers.wait(r.t, time.Duration(b.N)*time.Second+60*time.Second)
+	callers.Wait(r.t, time.Duration(b.N)*time.Second+60*time.Second)
 	elapsed := time.Since(start)
 	b.StopTimer()
 	close(stop)
-	uas.cmd.Process.Kill()
+	uas.Kill()
 
 	answered := 0
 	var first, last time.Time

@@ -1,14 +1,11 @@
 package callcenter
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -22,58 +19,16 @@ import (
 
 	"github.com/hotline-dev/hotline/internal/acd"
 	"github.com/hotline-dev/hotline/internal/ivr"
+	"github.com/hotline-dev/hotline/internal/sipptest"
 )
 
 // These tests run the server on 127.0.0.1 against real SIP peers: sipp (Debian package
 // sip-tester) plays the agent phones and the citizens, with RTP.
 
-const g711aPcap = "/usr/share/sip-tester/g711a.pcap"
-
-func requireSipp(t testing.TB) {
-	t.Helper()
-	if _, err := exec.LookPath("sipp"); err != nil {
-		t.Fatal("sipp is not installed: run scripts/test-deps.sh (Debian package sip-tester)")
-	}
-	if _, err := os.Stat(g711aPcap); err != nil {
-		t.Fatalf("%s missing: run scripts/test-deps.sh (Debian package sip-tester)", g711aPcap)
-	}
-}
-
 var (
-	nextPort, rigs atomic.Int32
-	sipgoLogOnce   sync.Once
+	rigs         atomic.Int32
+	sipgoLogOnce sync.Once
 )
-
-func init() { nextPort.Store(int32(46000 + 100*(os.Getpid()%50))) }
-
-// freePort returns an even port with the next three free too (sipp's media binds the
-// port, +1 for RTCP and +2/+3 for video), and free on TCP.
-func freePort(t testing.TB) int {
-	t.Helper()
-	for range 200 {
-		p := int(nextPort.Add(10)) - 10
-		free := true
-		for i := range 4 {
-			u, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: p + i})
-			if err != nil {
-				free = false
-				break
-			}
-			u.Close()
-		}
-		if free {
-			// sipp on TCP (-t t1) listens on the port too.
-			l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p))
-			if err != nil {
-				continue
-			}
-			l.Close()
-			return p
-		}
-	}
-	t.Fatal("no free port")
-	return 0
-}
 
 type rig struct {
 	t      testing.TB
@@ -90,7 +45,7 @@ type rigOpt func(*Config, *Ports, *StaticPlan)
 
 func newRig(t testing.TB, opts ...rigOpt) *rig {
 	t.Helper()
-	requireSipp(t)
+	sipptest.Require(t)
 	r := &rig{t: t, cdrs: newMemCDR(), events: &memEvents{}, data: t.TempDir()}
 	r.agents = &memAgents{agents: []AgentInfo{
 		{Ext: "1001", Name: "张三", Password: "pw1001", Skills: map[string]int{"12345": 1, "12315": 1}, Order: 1},
@@ -158,81 +113,20 @@ func newRig(t testing.TB, opts ...rigOpt) *rig {
 	return r
 }
 
-// sipp runs one sipp process; wait() returns its exit error and output.
-type sippProc struct {
-	name string
-	cmd  *exec.Cmd
-	out  bytes.Buffer
-	done chan struct{} // closed when sipp exited; err is then set
-	err  error
-}
-
-func (r *rig) sipp(name string, args ...string) *sippProc {
+func (r *rig) sipp(name string, args ...string) *sipptest.Proc {
 	r.t.Helper()
-	scen, err := filepath.Abs(filepath.Join("..", "..", "testdata", "sipp"))
-	if err != nil {
-		r.t.Fatal(err)
-	}
-	for i, a := range args {
-		if strings.HasSuffix(a, ".xml") && !strings.Contains(a, "/") {
-			args[i] = filepath.Join(scen, a)
-		}
-	}
-	base := []string{"-nostdin", "-i", "127.0.0.1", "-timeout", "30s", "-timeout_error", "-trace_err", "-max_recv_loops", "100"}
-	p := &sippProc{name: name, done: make(chan struct{})}
-	p.cmd = exec.Command("sipp", append(base, args...)...)
-	p.cmd.Dir = r.t.TempDir()
-	p.cmd.Stdout, p.cmd.Stderr = &p.out, &p.out
-	if err := p.cmd.Start(); err != nil {
-		r.t.Fatal(err)
-	}
-	go func() { p.err = p.cmd.Wait(); close(p.done) }()
-	r.t.Cleanup(func() {
-		select {
-		case <-p.done:
-		default:
-			p.cmd.Process.Kill()
-			<-p.done
-		}
-	})
-	return p
-}
-
-func (p *sippProc) wait(t testing.TB, within time.Duration) {
-	t.Helper()
-	select {
-	case <-p.done:
-		if err := p.err; err != nil {
-			logs, _ := filepath.Glob(filepath.Join(p.cmd.Dir, "*errors.log"))
-			var extra string
-			for _, l := range logs {
-				b, _ := os.ReadFile(l)
-				extra += string(b)
-			}
-			t.Fatalf("sipp %s failed: %v\n%s\n%s", p.name, err, tail(p.out.String(), 3000), tail(extra, 3000))
-		}
-	case <-time.After(within):
-		p.cmd.Process.Kill()
-		t.Fatalf("sipp %s still running after %s\n%s", p.name, within, tail(p.out.String(), 2000))
-	}
-}
-
-func tail(s string, n int) string {
-	if len(s) > n {
-		return s[len(s)-n:]
-	}
-	return s
+	return sipptest.Run(r.t, name, args...)
 }
 
 // agentPhone starts a sipp UAS (ringing 300 ms before answering) and registers it as ext.
-func (r *rig) agentPhone(ext, password string, scenario string) *sippProc {
+func (r *rig) agentPhone(ext, password string, scenario string) *sipptest.Proc {
 	r.t.Helper()
-	uasPort, mediaPort := freePort(r.t), freePort(r.t)
+	uasPort, mediaPort := sipptest.FreePort(r.t), sipptest.FreePort(r.t)
 	uas := r.sipp("agent "+ext, "-sf", scenario, "-p", fmt.Sprint(uasPort), "-mp", fmt.Sprint(mediaPort), "-rtp_echo",
 		"-m", "1")
-	reg := r.sipp("register "+ext, r.addr, "-sf", "agent_register.xml", "-p", fmt.Sprint(freePort(r.t)), "-s", ext,
+	reg := r.sipp("register "+ext, r.addr, "-sf", "agent_register.xml", "-p", fmt.Sprint(sipptest.FreePort(r.t)), "-s", ext,
 		"-au", ext, "-ap", password, "-key", "contact_port", fmt.Sprint(uasPort), "-m", "1")
-	reg.wait(r.t, 10*time.Second)
+	reg.Wait(r.t, 10*time.Second)
 	r.waitAgent(ext, acd.Ready)
 	return uas
 }
@@ -251,9 +145,9 @@ func (r *rig) waitAgent(ext string, st acd.AgentState) {
 	r.t.Fatalf("agent %s never became %s: %+v", ext, st, r.srv.Agents())
 }
 
-func (r *rig) caller(number, dialled string, talkMS int, pcap string) *sippProc {
+func (r *rig) caller(number, dialled string, talkMS int, pcap string) *sipptest.Proc {
 	r.t.Helper()
-	return r.sipp("caller "+number, r.addr, "-sf", "caller.xml", "-p", fmt.Sprint(freePort(r.t)), "-mp", fmt.Sprint(freePort(r.t)),
+	return r.sipp("caller "+number, r.addr, "-sf", "caller.xml", "-p", fmt.Sprint(sipptest.FreePort(r.t)), "-mp", fmt.Sprint(sipptest.FreePort(r.t)),
 		"-s", dialled, "-key", "caller", number, "-key", "pcap", pcap, "-d", fmt.Sprint(talkMS), "-m", "1")
 }
 
@@ -261,9 +155,9 @@ func TestSIPAnsweredCallIsBridgedRecordedAndBilled(t *testing.T) {
 	t.Parallel()
 	r := newRig(t)
 	agent := r.agentPhone("1001", "pw1001", "agent_answer.xml")
-	caller := r.caller("13800000001", "12345", 4000, g711aPcap)
-	caller.wait(t, 20*time.Second)
-	agent.wait(t, 10*time.Second)
+	caller := r.caller("13800000001", "12345", 4000, sipptest.G711APcap)
+	caller.Wait(t, 20*time.Second)
+	agent.Wait(t, 10*time.Second)
 	cdr := r.cdrs.next(t, 5*time.Second)
 
 	if cdr.Caller != "13800000001" || cdr.Called != "12345" || cdr.Queue != "q12345" || cdr.Agent != "1001" {
@@ -307,16 +201,16 @@ func TestSIPAnsweredCallIsBridgedRecordedAndBilled(t *testing.T) {
 func TestSIPAgentHangsUp(t *testing.T) {
 	t.Parallel()
 	r := newRig(t)
-	uasPort, mediaPort := freePort(t), freePort(t)
+	uasPort, mediaPort := sipptest.FreePort(t), sipptest.FreePort(t)
 	agent := r.sipp("agent 1001", "-sf", "agent_hangs_up.xml", "-p", fmt.Sprint(uasPort), "-mp", fmt.Sprint(mediaPort),
 		"-rtp_echo", "-m", "1", "-d", "2000")
-	r.sipp("register 1001", r.addr, "-sf", "agent_register.xml", "-p", fmt.Sprint(freePort(t)), "-s", "1001",
-		"-au", "1001", "-ap", "pw1001", "-key", "contact_port", fmt.Sprint(uasPort), "-m", "1").wait(t, 10*time.Second)
+	r.sipp("register 1001", r.addr, "-sf", "agent_register.xml", "-p", fmt.Sprint(sipptest.FreePort(t)), "-s", "1001",
+		"-au", "1001", "-ap", "pw1001", "-key", "contact_port", fmt.Sprint(uasPort), "-m", "1").Wait(t, 10*time.Second)
 	r.waitAgent("1001", acd.Ready)
-	caller := r.sipp("caller", r.addr, "-sf", "caller_waits_for_bye.xml", "-p", fmt.Sprint(freePort(t)), "-mp", fmt.Sprint(freePort(t)),
-		"-s", "12345", "-key", "caller", "13800000002", "-key", "pcap", g711aPcap, "-m", "1")
-	agent.wait(t, 15*time.Second)
-	caller.wait(t, 10*time.Second)
+	caller := r.sipp("caller", r.addr, "-sf", "caller_waits_for_bye.xml", "-p", fmt.Sprint(sipptest.FreePort(t)), "-mp", fmt.Sprint(sipptest.FreePort(t)),
+		"-s", "12345", "-key", "caller", "13800000002", "-key", "pcap", sipptest.G711APcap, "-m", "1")
+	agent.Wait(t, 15*time.Second)
+	caller.Wait(t, 10*time.Second)
 	cdr := r.cdrs.next(t, 5*time.Second)
 	if cdr.HangupSide != "agent" || cdr.Agent != "1001" || cdr.Abandoned || cdr.TalkSeconds < 1 || cdr.TalkSeconds > 3 {
 		t.Fatalf("cdr %+v", cdr)
@@ -331,10 +225,10 @@ func TestSIPRingTimeoutOffersTheNextAgent(t *testing.T) {
 	r := newRig(t)
 	lazy := r.agentPhone("1001", "pw1001", "agent_no_answer.xml") // first in seat order
 	good := r.agentPhone("1002", "pw1002", "agent_answer.xml")
-	caller := r.caller("13800000003", "12345", 6500, g711aPcap)
-	lazy.wait(t, 15*time.Second)
-	caller.wait(t, 15*time.Second)
-	good.wait(t, 5*time.Second)
+	caller := r.caller("13800000003", "12345", 6500, sipptest.G711APcap)
+	lazy.Wait(t, 15*time.Second)
+	caller.Wait(t, 15*time.Second)
+	good.Wait(t, 5*time.Second)
 	cdr := r.cdrs.next(t, 5*time.Second)
 	if cdr.Agent != "1002" || cdr.Abandoned {
 		t.Fatalf("cdr %+v", cdr)
@@ -357,9 +251,9 @@ func TestSIPRingAllCancelsTheOthers(t *testing.T) {
 	fast := r.agentPhone("1001", "pw1001", "agent_answer.xml")
 	// 12315 goes through the menu: key 1 (RFC 4733) → ring-all queue q12315.
 	caller := r.caller("13800000004", "12315", 3000, "/usr/share/sip-tester/dtmf_2833_1.pcap")
-	slow.wait(t, 10*time.Second)
-	caller.wait(t, 15*time.Second)
-	fast.wait(t, 5*time.Second)
+	slow.Wait(t, 10*time.Second)
+	caller.Wait(t, 15*time.Second)
+	fast.Wait(t, 5*time.Second)
 	cdr := r.cdrs.next(t, 5*time.Second)
 	if cdr.Agent != "1001" || cdr.Queue != "q12315" || fmt.Sprint(cdr.IVRPath) != "[main agents]" {
 		t.Fatalf("cdr %+v", cdr)
@@ -374,7 +268,7 @@ func TestSIPRingAllCancelsTheOthers(t *testing.T) {
 func TestSIPCallerAbandonsInQueue(t *testing.T) {
 	t.Parallel()
 	r := newRig(t)
-	r.caller("13800000005", "12366", 2000, g711aPcap).wait(t, 10*time.Second)
+	r.caller("13800000005", "12366", 2000, sipptest.G711APcap).Wait(t, 10*time.Second)
 	cdr := r.cdrs.next(t, 5*time.Second)
 	if !cdr.Abandoned || cdr.Queue != "q12366" || cdr.Agent != "" || cdr.HangupSide != "caller" || cdr.HangupReason != "abandoned" {
 		t.Fatalf("cdr %+v", cdr)
@@ -390,7 +284,7 @@ func TestSIPCallerAbandonsInQueue(t *testing.T) {
 func TestSIPVoicemailAtNight(t *testing.T) {
 	t.Parallel()
 	r := newRig(t, func(_ *Config, _ *Ports, p *StaticPlan) { p.Schedule = fixedPeriod(Night) })
-	r.caller("13800000006", "12345", 3000, g711aPcap).wait(t, 10*time.Second)
+	r.caller("13800000006", "12345", 3000, sipptest.G711APcap).Wait(t, 10*time.Second)
 	cdr := r.cdrs.next(t, 5*time.Second)
 	if cdr.Period != Night || cdr.Queue != "" || cdr.VoicemailPath == "" || cdr.RecordingPath != "" {
 		t.Fatalf("cdr %+v", cdr)
@@ -407,15 +301,15 @@ func TestSIPMenuKeys(t *testing.T) {
 	t.Parallel()
 	r := newRig(t)
 	t.Run("rfc4733", func(t *testing.T) {
-		r.caller("13800000007", "12315", 2500, "/usr/share/sip-tester/dtmf_2833_3.pcap").wait(t, 10*time.Second)
+		r.caller("13800000007", "12315", 2500, "/usr/share/sip-tester/dtmf_2833_3.pcap").Wait(t, 10*time.Second)
 		cdr := r.cdrs.next(t, 5*time.Second)
 		if fmt.Sprint(cdr.IVRPath) != "[main message]" || cdr.IVRVars["choice"] != "3" || cdr.VoicemailPath == "" {
 			t.Fatalf("cdr %+v", cdr)
 		}
 	})
 	t.Run("sip info", func(t *testing.T) {
-		r.sipp("caller info", r.addr, "-sf", "caller_info_dtmf.xml", "-p", fmt.Sprint(freePort(t)), "-mp", fmt.Sprint(freePort(t)),
-			"-s", "12315", "-key", "caller", "13800000008", "-key", "key", "3", "-key", "pcap", g711aPcap, "-d", "1500", "-m", "1").wait(t, 10*time.Second)
+		r.sipp("caller info", r.addr, "-sf", "caller_info_dtmf.xml", "-p", fmt.Sprint(sipptest.FreePort(t)), "-mp", fmt.Sprint(sipptest.FreePort(t)),
+			"-s", "12315", "-key", "caller", "13800000008", "-key", "key", "3", "-key", "pcap", sipptest.G711APcap, "-d", "1500", "-m", "1").Wait(t, 10*time.Second)
 		cdr := r.cdrs.next(t, 5*time.Second)
 		if fmt.Sprint(cdr.IVRPath) != "[main message]" || cdr.VoicemailPath == "" {
 			t.Fatalf("cdr %+v", cdr)
@@ -427,7 +321,7 @@ func TestSIPRefusalsProbesAndMalformed(t *testing.T) {
 	t.Parallel()
 	r := newRig(t)
 	run := func(name string, args ...string) {
-		r.sipp(name, append([]string{r.addr, "-p", fmt.Sprint(freePort(t)), "-mp", fmt.Sprint(freePort(t)), "-m", "1"}, args...)...).wait(t, 10*time.Second)
+		r.sipp(name, append([]string{r.addr, "-p", fmt.Sprint(sipptest.FreePort(t)), "-mp", fmt.Sprint(sipptest.FreePort(t)), "-m", "1"}, args...)...).Wait(t, 10*time.Second)
 	}
 	t.Run("blacklist 603", func(t *testing.T) {
 		run("blacklisted", "-sf", "caller_603.xml", "-s", "12345", "-key", "caller", "13900000666")
@@ -489,8 +383,8 @@ func TestSIPForwardToDutyPhone(t *testing.T) {
 	t.Parallel()
 	r := newRig(t)
 	duty := r.agentPhone("1002", "pw1002", "agent_answer.xml")
-	r.caller("13800000010", "12350", 2500, g711aPcap).wait(t, 10*time.Second)
-	duty.wait(t, 5*time.Second)
+	r.caller("13800000010", "12350", 2500, sipptest.G711APcap).Wait(t, 10*time.Second)
+	duty.Wait(t, 5*time.Second)
 	cdr := r.cdrs.next(t, 5*time.Second)
 	if cdr.Forwarded != "1002" || cdr.Agent != "1002" || cdr.Queue != "" || cdr.RecordingPath == "" {
 		t.Fatalf("cdr %+v", cdr)
@@ -511,7 +405,7 @@ func TestSIPQueueOverflowToVoicemail(t *testing.T) {
 			}
 		}
 	})
-	caller := r.caller("13800000011", "12366", 3500, g711aPcap)
+	caller := r.caller("13800000011", "12366", 3500, sipptest.G711APcap)
 	// While waiting, the live API shows the caller queued.
 	deadline := time.Now().Add(time.Second)
 	seen := false
@@ -527,7 +421,7 @@ func TestSIPQueueOverflowToVoicemail(t *testing.T) {
 	if !seen {
 		t.Errorf("caller never seen queued in LiveCalls/Queues")
 	}
-	caller.wait(t, 10*time.Second)
+	caller.Wait(t, 10*time.Second)
 	cdr := r.cdrs.next(t, 5*time.Second)
 	if cdr.Abandoned || cdr.Queue != "q12366" || cdr.VoicemailPath == "" || cdr.Wait < time.Second {
 		t.Fatalf("cdr %+v", cdr)
@@ -541,10 +435,10 @@ func TestSIPFeatureCodes(t *testing.T) {
 	t.Parallel()
 	r := newRig(t)
 	phone := r.agentPhone("1001", "pw1001", "agent_answer.xml")
-	defer phone.cmd.Process.Kill()
+	defer phone.Kill()
 	code := func(c string) {
-		r.sipp("feature "+c, r.addr, "-sf", "agent_feature_code.xml", "-p", fmt.Sprint(freePort(t)), "-mp", fmt.Sprint(freePort(t)),
-			"-s", c, "-au", "1001", "-ap", "pw1001", "-key", "ext", "1001", "-m", "1").wait(t, 10*time.Second)
+		r.sipp("feature "+c, r.addr, "-sf", "agent_feature_code.xml", "-p", fmt.Sprint(sipptest.FreePort(t)), "-mp", fmt.Sprint(sipptest.FreePort(t)),
+			"-s", c, "-au", "1001", "-ap", "pw1001", "-key", "ext", "1001", "-m", "1").Wait(t, 10*time.Second)
 	}
 	code("*2")
 	r.waitAgent("1001", acd.NotReady)
@@ -555,8 +449,8 @@ func TestSIPFeatureCodes(t *testing.T) {
 func TestSIPBlacklistNoticeThenBye(t *testing.T) {
 	t.Parallel()
 	r := newRig(t, func(c *Config, _ *Ports, _ *StaticPlan) { c.BlacklistPrompt = true })
-	r.sipp("blacklisted", r.addr, "-sf", "caller_waits_for_bye.xml", "-p", fmt.Sprint(freePort(t)), "-mp", fmt.Sprint(freePort(t)),
-		"-s", "12345", "-key", "caller", "13900000666", "-key", "pcap", g711aPcap, "-m", "1").wait(t, 10*time.Second)
+	r.sipp("blacklisted", r.addr, "-sf", "caller_waits_for_bye.xml", "-p", fmt.Sprint(sipptest.FreePort(t)), "-mp", fmt.Sprint(sipptest.FreePort(t)),
+		"-s", "12345", "-key", "caller", "13900000666", "-key", "pcap", sipptest.G711APcap, "-m", "1").Wait(t, 10*time.Second)
 	if cdr := r.cdrs.next(t, 5*time.Second); !cdr.Blocked || cdr.Queue != "" {
 		t.Fatalf("cdr %+v", cdr)
 	}
@@ -565,9 +459,9 @@ func TestSIPBlacklistNoticeThenBye(t *testing.T) {
 func TestSIPOverTCP(t *testing.T) {
 	t.Parallel()
 	r := newRig(t)
-	r.sipp("options tcp", r.addr, "-t", "t1", "-sf", "options.xml", "-s", "12345", "-p", fmt.Sprint(freePort(t)), "-m", "1").wait(t, 10*time.Second)
-	r.sipp("caller tcp", r.addr, "-t", "t1", "-sf", "caller.xml", "-p", fmt.Sprint(freePort(t)), "-mp", fmt.Sprint(freePort(t)),
-		"-s", "12366", "-key", "caller", "13800000012", "-key", "pcap", g711aPcap, "-d", "1000", "-m", "1").wait(t, 10*time.Second)
+	r.sipp("options tcp", r.addr, "-t", "t1", "-sf", "options.xml", "-s", "12345", "-p", fmt.Sprint(sipptest.FreePort(t)), "-m", "1").Wait(t, 10*time.Second)
+	r.sipp("caller tcp", r.addr, "-t", "t1", "-sf", "caller.xml", "-p", fmt.Sprint(sipptest.FreePort(t)), "-mp", fmt.Sprint(sipptest.FreePort(t)),
+		"-s", "12366", "-key", "caller", "13800000012", "-key", "pcap", sipptest.G711APcap, "-d", "1000", "-m", "1").Wait(t, 10*time.Second)
 	if cdr := r.cdrs.next(t, 5*time.Second); !cdr.Abandoned || cdr.Queue != "q12366" {
 		t.Fatalf("cdr %+v", cdr)
 	}
@@ -576,14 +470,14 @@ func TestSIPOverTCP(t *testing.T) {
 func TestSIPAgentHoldsAndResumes(t *testing.T) {
 	t.Parallel()
 	r := newRig(t)
-	uasPort, mediaPort := freePort(t), freePort(t)
+	uasPort, mediaPort := sipptest.FreePort(t), sipptest.FreePort(t)
 	agent := r.sipp("agent holds", "-sf", "agent_holds.xml", "-p", fmt.Sprint(uasPort), "-mp", fmt.Sprint(mediaPort), "-rtp_echo", "-m", "1")
-	r.sipp("register 1001", r.addr, "-sf", "agent_register.xml", "-p", fmt.Sprint(freePort(t)), "-s", "1001",
-		"-au", "1001", "-ap", "pw1001", "-key", "contact_port", fmt.Sprint(uasPort), "-m", "1").wait(t, 10*time.Second)
+	r.sipp("register 1001", r.addr, "-sf", "agent_register.xml", "-p", fmt.Sprint(sipptest.FreePort(t)), "-s", "1001",
+		"-au", "1001", "-ap", "pw1001", "-key", "contact_port", fmt.Sprint(uasPort), "-m", "1").Wait(t, 10*time.Second)
 	r.waitAgent("1001", acd.Ready)
-	caller := r.caller("13800000013", "12345", 4500, g711aPcap)
-	caller.wait(t, 15*time.Second)
-	agent.wait(t, 5*time.Second)
+	caller := r.caller("13800000013", "12345", 4500, sipptest.G711APcap)
+	caller.Wait(t, 15*time.Second)
+	agent.Wait(t, 5*time.Second)
 	cdr := r.cdrs.next(t, 5*time.Second)
 	if cdr.Agent != "1001" || cdr.HangupSide != "caller" || cdr.TalkSeconds < 3 {
 		t.Fatalf("cdr %+v", cdr)
@@ -610,8 +504,8 @@ func TestSIPCallsGoOnWhileTheDatabaseIsDown(t *testing.T) {
 	r := newRig(t, func(c *Config, p *Ports, _ *StaticPlan) { c.CDRRetry = 200 * time.Millisecond; p.CDR = sink })
 	r.cdrs = sink.memCDR
 	start := time.Now()
-	r.caller("13800000014", "12366", 500, g711aPcap).wait(t, 10*time.Second)
-	r.caller("13800000015", "12366", 500, g711aPcap).wait(t, 10*time.Second)
+	r.caller("13800000014", "12366", 500, sipptest.G711APcap).Wait(t, 10*time.Second)
+	r.caller("13800000015", "12366", 500, sipptest.G711APcap).Wait(t, 10*time.Second)
 	if time.Since(start) > 5*time.Second {
 		t.Errorf("calls slowed down by the database: %s", time.Since(start))
 	}
@@ -632,7 +526,7 @@ func TestSIPCallsGoOnWhileTheDatabaseIsDown(t *testing.T) {
 func TestCloseEndsCallsWithShutdownCDR(t *testing.T) {
 	t.Parallel()
 	r := newRig(t)
-	caller := r.caller("13800000016", "12366", 10000, g711aPcap)
+	caller := r.caller("13800000016", "12366", 10000, sipptest.G711APcap)
 	deadline := time.Now().Add(5 * time.Second)
 	for len(r.srv.LiveCalls()) == 0 && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
@@ -647,19 +541,19 @@ func TestCloseEndsCallsWithShutdownCDR(t *testing.T) {
 	if cdr.Abandoned || cdr.HangupSide != "system" || cdr.HangupReason != "shutdown" {
 		t.Fatalf("cdr %+v", cdr)
 	}
-	caller.cmd.Process.Kill()
+	caller.Kill()
 }
 
 func TestSIPAgentOnTCP(t *testing.T) {
 	t.Parallel()
 	r := newRig(t)
-	uasPort, mediaPort := freePort(t), freePort(t)
+	uasPort, mediaPort := sipptest.FreePort(t), sipptest.FreePort(t)
 	agent := r.sipp("agent tcp", "-t", "t1", "-sf", "agent_answer.xml", "-p", fmt.Sprint(uasPort), "-mp", fmt.Sprint(mediaPort), "-rtp_echo", "-m", "1")
-	r.sipp("register tcp", r.addr, "-t", "t1", "-sf", "agent_register.xml", "-p", fmt.Sprint(freePort(t)), "-s", "1001",
-		"-au", "1001", "-ap", "pw1001", "-key", "contact_port", fmt.Sprint(uasPort), "-m", "1").wait(t, 10*time.Second)
+	r.sipp("register tcp", r.addr, "-t", "t1", "-sf", "agent_register.xml", "-p", fmt.Sprint(sipptest.FreePort(t)), "-s", "1001",
+		"-au", "1001", "-ap", "pw1001", "-key", "contact_port", fmt.Sprint(uasPort), "-m", "1").Wait(t, 10*time.Second)
 	r.waitAgent("1001", acd.Ready)
-	r.caller("13800000017", "12345", 2000, g711aPcap).wait(t, 10*time.Second)
-	agent.wait(t, 5*time.Second)
+	r.caller("13800000017", "12345", 2000, sipptest.G711APcap).Wait(t, 10*time.Second)
+	agent.Wait(t, 5*time.Second)
 	if cdr := r.cdrs.next(t, 5*time.Second); cdr.Agent != "1001" || cdr.RecordingPath == "" {
 		t.Fatalf("cdr %+v", cdr)
 	}
@@ -669,8 +563,8 @@ func TestSIPMonitorForcesHangup(t *testing.T) {
 	t.Parallel()
 	r := newRig(t)
 	agent := r.agentPhone("1001", "pw1001", "agent_answer.xml")
-	caller := r.sipp("caller", r.addr, "-sf", "caller_waits_for_bye.xml", "-p", fmt.Sprint(freePort(t)), "-mp", fmt.Sprint(freePort(t)),
-		"-s", "12345", "-key", "caller", "13800000018", "-key", "pcap", g711aPcap, "-m", "1")
+	caller := r.sipp("caller", r.addr, "-sf", "caller_waits_for_bye.xml", "-p", fmt.Sprint(sipptest.FreePort(t)), "-mp", fmt.Sprint(sipptest.FreePort(t)),
+		"-s", "12345", "-key", "caller", "13800000018", "-key", "pcap", sipptest.G711APcap, "-m", "1")
 	var id string
 	deadline := time.Now().Add(5 * time.Second)
 	for id == "" && time.Now().Before(deadline) {
@@ -688,8 +582,8 @@ func TestSIPMonitorForcesHangup(t *testing.T) {
 	if err := r.srv.Hangup(id); err != nil {
 		t.Fatal(err)
 	}
-	caller.wait(t, 5*time.Second)
-	agent.wait(t, 5*time.Second)
+	caller.Wait(t, 5*time.Second)
+	agent.Wait(t, 5*time.Second)
 	if cdr := r.cdrs.next(t, 5*time.Second); cdr.HangupSide != "system" || cdr.HangupReason != "forced" || cdr.Agent != "1001" {
 		t.Fatalf("cdr %+v", cdr)
 	}
@@ -701,20 +595,20 @@ func TestSIPAgentWithTwoPhones(t *testing.T) {
 	t.Parallel()
 	r := newRig(t)
 	register := func(uasPort int) {
-		r.sipp("register", r.addr, "-sf", "agent_register.xml", "-p", fmt.Sprint(freePort(t)), "-s", "1001",
-			"-au", "1001", "-ap", "pw1001", "-key", "contact_port", fmt.Sprint(uasPort), "-m", "1").wait(t, 10*time.Second)
+		r.sipp("register", r.addr, "-sf", "agent_register.xml", "-p", fmt.Sprint(sipptest.FreePort(t)), "-s", "1001",
+			"-au", "1001", "-ap", "pw1001", "-key", "contact_port", fmt.Sprint(uasPort), "-m", "1").Wait(t, 10*time.Second)
 	}
-	deskPort, softPort := freePort(t), freePort(t)
-	desk := r.sipp("desk phone", "-sf", "agent_answer.xml", "-p", fmt.Sprint(deskPort), "-mp", fmt.Sprint(freePort(t)), "-rtp_echo", "-m", "1")
-	soft := r.sipp("soft phone", "-sf", "agent_no_answer.xml", "-p", fmt.Sprint(softPort), "-mp", fmt.Sprint(freePort(t)), "-m", "1")
+	deskPort, softPort := sipptest.FreePort(t), sipptest.FreePort(t)
+	desk := r.sipp("desk phone", "-sf", "agent_answer.xml", "-p", fmt.Sprint(deskPort), "-mp", fmt.Sprint(sipptest.FreePort(t)), "-rtp_echo", "-m", "1")
+	soft := r.sipp("soft phone", "-sf", "agent_no_answer.xml", "-p", fmt.Sprint(softPort), "-mp", fmt.Sprint(sipptest.FreePort(t)), "-m", "1")
 	register(deskPort)
 	register(softPort)
 	if a := r.srv.Agents()[0]; len(a.Contacts) != 2 {
 		t.Fatalf("contacts %v", a.Contacts)
 	}
-	r.caller("13800000019", "12345", 2000, g711aPcap).wait(t, 10*time.Second)
-	soft.wait(t, 5*time.Second)
-	desk.wait(t, 5*time.Second)
+	r.caller("13800000019", "12345", 2000, sipptest.G711APcap).Wait(t, 10*time.Second)
+	soft.Wait(t, 5*time.Second)
+	desk.Wait(t, 5*time.Second)
 	if cdr := r.cdrs.next(t, 5*time.Second); cdr.Agent != "1001" || cdr.RecordingPath == "" {
 		t.Fatalf("cdr %+v", cdr)
 	}
@@ -738,7 +632,7 @@ func testSupervisor(t *testing.T, mode SuperviseMode) {
 	// The supervisor's phone echoes what it hears, so in whisper and barge modes it
 	// "speaks" back into the call.
 	monitor := r.agentPhone("1099", "pw1099", "agent_answer.xml")
-	caller := r.caller("13800000020", "12345", 4000, g711aPcap)
+	caller := r.caller("13800000020", "12345", 4000, sipptest.G711APcap)
 	var id string
 	deadline := time.Now().Add(5 * time.Second)
 	for id == "" && time.Now().Before(deadline) {
@@ -788,9 +682,9 @@ func testSupervisor(t *testing.T, mode SuperviseMode) {
 			t.Errorf("barge: agent hears %v, caller hears %v", toAgent, toCaller)
 		}
 	}
-	caller.wait(t, 10*time.Second)
-	agent.wait(t, 5*time.Second)
-	monitor.wait(t, 5*time.Second) // hung up with the call
+	caller.Wait(t, 10*time.Second)
+	agent.Wait(t, 5*time.Second)
+	monitor.Wait(t, 5*time.Second) // hung up with the call
 	if cdr := r.cdrs.next(t, 5*time.Second); cdr.Agent != "1001" {
 		t.Fatalf("cdr %+v", cdr)
 	}
@@ -804,7 +698,7 @@ func TestSIPTransferToAnotherAgent(t *testing.T) {
 	r := newRig(t)
 	first := r.agentPhone("1001", "pw1001", "agent_answer.xml")
 	second := r.agentPhone("1002", "pw1002", "agent_answer.xml")
-	caller := r.caller("13800000021", "12345", 5000, g711aPcap)
+	caller := r.caller("13800000021", "12345", 5000, sipptest.G711APcap)
 	var id string
 	deadline := time.Now().Add(5 * time.Second)
 	for id == "" && time.Now().Before(deadline) {
@@ -822,9 +716,9 @@ func TestSIPTransferToAnotherAgent(t *testing.T) {
 	if err := r.srv.Transfer(id, "1002"); err != nil {
 		t.Fatal(err)
 	}
-	first.wait(t, 5*time.Second) // 1001 got BYE
-	caller.wait(t, 10*time.Second)
-	second.wait(t, 5*time.Second)
+	first.Wait(t, 5*time.Second) // 1001 got BYE
+	caller.Wait(t, 10*time.Second)
+	second.Wait(t, 5*time.Second)
 	cdr := r.cdrs.next(t, 5*time.Second)
 	if cdr.Agent != "1002" || fmt.Sprint(cdr.Transfers) != "[1001]" || cdr.HangupSide != "caller" {
 		t.Fatalf("cdr %+v", cdr)
@@ -847,17 +741,17 @@ func TestSIPTransferToAnotherAgent(t *testing.T) {
 func TestSIPAgentTransfersByREFER(t *testing.T) {
 	t.Parallel()
 	r := newRig(t)
-	uasPort := freePort(t)
-	first := r.sipp("agent refers", "-sf", "agent_refers.xml", "-p", fmt.Sprint(uasPort), "-mp", fmt.Sprint(freePort(t)), "-rtp_echo",
+	uasPort := sipptest.FreePort(t)
+	first := r.sipp("agent refers", "-sf", "agent_refers.xml", "-p", fmt.Sprint(uasPort), "-mp", fmt.Sprint(sipptest.FreePort(t)), "-rtp_echo",
 		"-m", "1", "-key", "target", "1002")
-	r.sipp("register 1001", r.addr, "-sf", "agent_register.xml", "-p", fmt.Sprint(freePort(t)), "-s", "1001",
-		"-au", "1001", "-ap", "pw1001", "-key", "contact_port", fmt.Sprint(uasPort), "-m", "1").wait(t, 10*time.Second)
+	r.sipp("register 1001", r.addr, "-sf", "agent_register.xml", "-p", fmt.Sprint(sipptest.FreePort(t)), "-s", "1001",
+		"-au", "1001", "-ap", "pw1001", "-key", "contact_port", fmt.Sprint(uasPort), "-m", "1").Wait(t, 10*time.Second)
 	second := r.agentPhone("1002", "pw1002", "agent_answer.xml")
 	r.waitAgent("1001", acd.Ready)
-	caller := r.caller("13800000022", "12345", 4000, g711aPcap)
-	first.wait(t, 10*time.Second)
-	caller.wait(t, 10*time.Second)
-	second.wait(t, 5*time.Second)
+	caller := r.caller("13800000022", "12345", 4000, sipptest.G711APcap)
+	first.Wait(t, 10*time.Second)
+	caller.Wait(t, 10*time.Second)
+	second.Wait(t, 5*time.Second)
 	if cdr := r.cdrs.next(t, 5*time.Second); cdr.Agent != "1002" || fmt.Sprint(cdr.Transfers) != "[1001]" {
 		t.Fatalf("cdr %+v", cdr)
 	}
@@ -865,11 +759,11 @@ func TestSIPAgentTransfersByREFER(t *testing.T) {
 
 func TestSIPCallBackThroughTrunk(t *testing.T) {
 	t.Parallel()
-	gwPort := freePort(t)
+	gwPort := sipptest.FreePort(t)
 	r := newRig(t, func(c *Config, _ *Ports, _ *StaticPlan) { c.Trunk = fmt.Sprintf("sip:127.0.0.1:%d", gwPort) })
 	// The phone network: a gateway where the citizen answers and speaks.
-	gateway := r.sipp("gateway", "-sf", "citizen_answers.xml", "-p", fmt.Sprint(gwPort), "-mp", fmt.Sprint(freePort(t)),
-		"-key", "pcap", g711aPcap, "-m", "1")
+	gateway := r.sipp("gateway", "-sf", "citizen_answers.xml", "-p", fmt.Sprint(gwPort), "-mp", fmt.Sprint(sipptest.FreePort(t)),
+		"-key", "pcap", sipptest.G711APcap, "-m", "1")
 	agent := r.agentPhone("1001", "pw1001", "agent_answer.xml")
 	if _, err := r.srv.CallBack("1001", "138-bad"); err == nil {
 		t.Error("bad number accepted")
@@ -896,8 +790,8 @@ func TestSIPCallBackThroughTrunk(t *testing.T) {
 	if err := r.srv.Hangup(id); err != nil {
 		t.Fatal(err)
 	}
-	gateway.wait(t, 5*time.Second)
-	agent.wait(t, 5*time.Second)
+	gateway.Wait(t, 5*time.Second)
+	agent.Wait(t, 5*time.Second)
 	cdr := r.cdrs.next(t, 5*time.Second)
 	if cdr.Direction != "outbound" || cdr.Called != "13800000023" || cdr.Caller != "12345" || cdr.Agent != "1001" ||
 		cdr.HangupReason != "forced" || cdr.RecordingPath == "" {

@@ -19,6 +19,7 @@ import (
 
 	"github.com/hotline-dev/hotline/internal/callcenter"
 	"github.com/hotline-dev/hotline/internal/callcenter/storeports"
+	"github.com/hotline-dev/hotline/internal/sipptest"
 	"github.com/hotline-dev/hotline/internal/store"
 	"github.com/hotline-dev/hotline/internal/store/storetest"
 )
@@ -41,7 +42,7 @@ func TestLoadRecordedCallsHeld(t *testing.T) {
 	if v, err := strconv.Atoi(os.Getenv("HOTLINE_LOAD_RATE")); err == nil && v > 0 {
 		rate = v
 	}
-	requireSipp(t)
+	sipptest.Require(t)
 	ctx := context.Background()
 	st := storetest.SQLite(t)
 	err := st.InTx(ctx, func(tx *store.Tx) error {
@@ -58,7 +59,7 @@ func TestLoadRecordedCallsHeld(t *testing.T) {
 		t.Fatal(err)
 	}
 	data := t.TempDir()
-	sipAddr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
+	sipAddr := fmt.Sprintf("127.0.0.1:%d", sipptest.FreePort(t))
 	v, err := storeports.Start(ctx, st, callcenter.Config{DataDir: data, SIPAddr: sipAddr, AdvertisedIP: "127.0.0.1",
 		RTPPortMin: 36000, RTPPortMax: 45999, WrapUp: time.Millisecond, RTPTimeout: 20 * time.Second},
 		storeports.Options{}, slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
@@ -68,8 +69,8 @@ func TestLoadRecordedCallsHeld(t *testing.T) {
 	t.Cleanup(func() { v.Close() })
 
 	// One UAS answers for every agent; the agents register from an injection file.
-	uasPort := freePort(t)
-	uas := sipp(t, "agents", "-sf", "agent_answer.xml", "-p", fmt.Sprint(uasPort), "-mp", fmt.Sprint(freePort(t)), "-rtp_echo",
+	uasPort := sipptest.FreePort(t)
+	uas := sipptest.Run(t, "agents", "-sf", "agent_answer.xml", "-p", fmt.Sprint(uasPort), "-mp", fmt.Sprint(sipptest.FreePort(t)), "-rtp_echo",
 		"-l", "100000", "-timeout", "400s")
 	inf := filepath.Join(t.TempDir(), "agents.csv")
 	var b strings.Builder
@@ -81,9 +82,9 @@ func TestLoadRecordedCallsHeld(t *testing.T) {
 		t.Fatal(err)
 	}
 	here, _ := os.Getwd()
-	reg := sipp(t, "register", sipAddr, "-sf", filepath.Join(here, "testdata", "agents_register.xml"), "-inf", inf,
-		"-p", fmt.Sprint(freePort(t)), "-key", "contact_port", fmt.Sprint(uasPort), "-m", fmt.Sprint(calls), "-r", "100", "-l", "50")
-	reg.wait(t, time.Duration(calls/20+20)*time.Second)
+	reg := sipptest.Run(t, "register", sipAddr, "-sf", filepath.Join(here, "testdata", "agents_register.xml"), "-inf", inf,
+		"-p", fmt.Sprint(sipptest.FreePort(t)), "-key", "contact_port", fmt.Sprint(uasPort), "-m", fmt.Sprint(calls), "-r", "100", "-l", "50")
+	reg.Wait(t, time.Duration(calls/20+20)*time.Second)
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		ready := 0
@@ -107,11 +108,11 @@ func TestLoadRecordedCallsHeld(t *testing.T) {
 	rss0 := rssBytes()
 
 	start := time.Now()
-	callers := sipp(t, "callers", sipAddr, "-sf", filepath.Join(here, "testdata", "caller_hold.xml"), "-p", fmt.Sprint(freePort(t)),
-		"-mp", fmt.Sprint(freePort(t)), "-s", "12345", "-key", "caller", "13800000000", "-key", "pcap", g711aPcap,
+	callers := sipptest.Run(t, "callers", sipAddr, "-sf", filepath.Join(here, "testdata", "caller_hold.xml"), "-p", fmt.Sprint(sipptest.FreePort(t)),
+		"-mp", fmt.Sprint(sipptest.FreePort(t)), "-s", "12345", "-key", "caller", "13800000000", "-key", "pcap", sipptest.G711APcap,
 		"-r", fmt.Sprint(rate), "-l", fmt.Sprint(calls), "-m", fmt.Sprint(calls), "-timeout", "300s",
 		"-trace_rtt", "-rtt_freq", "1")
-	callerDir := callers.cmd.Dir // sipp writes its rtt file where it runs
+	callerDir := callers.Dir() // sipp writes its rtt file where it runs
 
 	// Sample concurrency, and CPU over the steady part of the hold.
 	peak := 0
@@ -121,7 +122,7 @@ func TestLoadRecordedCallsHeld(t *testing.T) {
 	var rssPeak int64
 	for {
 		select {
-		case <-callers.done:
+		case <-callers.Done():
 		case <-time.After(500 * time.Millisecond):
 		}
 		n := 0
@@ -141,14 +142,14 @@ func TestLoadRecordedCallsHeld(t *testing.T) {
 			heapPeak, rssPeak = m.HeapInuse, rssBytes()
 		}
 		select {
-		case <-callers.done:
+		case <-callers.Done():
 		default:
 			continue
 		}
 		break
 	}
-	callers.wait(t, time.Second)
-	uas.cmd.Process.Kill()
+	callers.Wait(t, time.Second)
+	uas.Kill()
 
 	var answered int
 	var first, last time.Time

@@ -14,7 +14,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -26,6 +25,7 @@ import (
 	"github.com/hotline-dev/hotline/internal/callcenter"
 	"github.com/hotline-dev/hotline/internal/callcenter/storeports"
 	"github.com/hotline-dev/hotline/internal/cli"
+	"github.com/hotline-dev/hotline/internal/sipptest"
 	"github.com/hotline-dev/hotline/internal/store"
 	"github.com/hotline-dev/hotline/internal/store/storetest"
 )
@@ -33,130 +33,21 @@ import (
 // These tests drive the call centre as `hotline serve` runs it, with sipp (Debian package
 // sip-tester) as the agent phones and the citizens.
 
-const g711aPcap = "/usr/share/sip-tester/g711a.pcap"
-
-func requireSipp(t testing.TB) {
-	t.Helper()
-	if _, err := exec.LookPath("sipp"); err != nil {
-		t.Fatal("sipp is not installed: run scripts/test-deps.sh (Debian package sip-tester)")
-	}
-	if _, err := os.Stat(g711aPcap); err != nil {
-		t.Fatalf("%s missing: run scripts/test-deps.sh", g711aPcap)
-	}
-}
-
-var nextPort atomic.Int32
-
-func init() { nextPort.Store(int32(52000 + 100*(os.Getpid()%40))) }
-
-// freePort returns a port free on UDP (with the next three, for sipp's media) and TCP.
-func freePort(t testing.TB) int {
-	t.Helper()
-	for range 300 {
-		p := int(nextPort.Add(10)) - 10
-		ok := true
-		for i := range 4 {
-			u, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: p + i})
-			if err != nil {
-				ok = false
-				break
-			}
-			u.Close()
-		}
-		if !ok {
-			continue
-		}
-		l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p))
-		if err != nil {
-			continue
-		}
-		l.Close()
-		return p
-	}
-	t.Fatal("no free port")
-	return 0
-}
-
-type sippProc struct {
-	name string
-	cmd  *exec.Cmd
-	out  bytes.Buffer
-	done chan struct{}
-	err  error
-}
-
-func sipp(t testing.TB, name string, args ...string) *sippProc {
-	t.Helper()
-	scen, err := filepath.Abs(filepath.Join("..", "..", "..", "testdata", "sipp"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, a := range args {
-		if strings.HasSuffix(a, ".xml") && !strings.Contains(a, "/") {
-			args[i] = filepath.Join(scen, a)
-		}
-	}
-	base := []string{"-nostdin", "-i", "127.0.0.1", "-timeout", "40s", "-timeout_error", "-trace_err", "-max_recv_loops", "100"}
-	p := &sippProc{name: name, done: make(chan struct{})}
-	p.cmd = exec.Command("sipp", append(base, args...)...)
-	p.cmd.Dir = t.TempDir()
-	p.cmd.Stdout, p.cmd.Stderr = &p.out, &p.out
-	if err := p.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { p.err = p.cmd.Wait(); close(p.done) }()
-	t.Cleanup(func() {
-		select {
-		case <-p.done:
-		default:
-			p.cmd.Process.Kill()
-			<-p.done
-		}
-	})
-	return p
-}
-
-func (p *sippProc) wait(t testing.TB, within time.Duration) {
-	t.Helper()
-	select {
-	case <-p.done:
-		if p.err != nil {
-			logs, _ := filepath.Glob(filepath.Join(p.cmd.Dir, "*errors.log"))
-			var extra string
-			for _, l := range logs {
-				b, _ := os.ReadFile(l)
-				extra += string(b)
-			}
-			t.Fatalf("sipp %s failed: %v\n%s\n%s", p.name, p.err, tailStr(p.out.String(), 3000), tailStr(extra, 3000))
-		}
-	case <-time.After(within):
-		p.cmd.Process.Kill()
-		t.Fatalf("sipp %s still running after %s\n%s", p.name, within, tailStr(p.out.String(), 2000))
-	}
-}
-
-func tailStr(s string, n int) string {
-	if len(s) > n {
-		return s[len(s)-n:]
-	}
-	return s
-}
-
 // agentPhone starts a sipp UAS that answers calls one after the other and registers it as ext.
-func agentPhone(t testing.TB, sipAddr, ext, password string, calls int) *sippProc {
+func agentPhone(t testing.TB, sipAddr, ext, password string, calls int) *sipptest.Proc {
 	t.Helper()
-	uasPort, mediaPort := freePort(t), freePort(t)
-	uas := sipp(t, "agent "+ext, "-sf", "agent_answer.xml", "-p", fmt.Sprint(uasPort), "-mp", fmt.Sprint(mediaPort), "-rtp_echo", "-m", fmt.Sprint(calls))
-	reg := sipp(t, "register "+ext, sipAddr, "-sf", "agent_register.xml", "-p", fmt.Sprint(freePort(t)), "-s", ext,
+	uasPort, mediaPort := sipptest.FreePort(t), sipptest.FreePort(t)
+	uas := sipptest.Run(t, "agent "+ext, "-sf", "agent_answer.xml", "-p", fmt.Sprint(uasPort), "-mp", fmt.Sprint(mediaPort), "-rtp_echo", "-m", fmt.Sprint(calls))
+	reg := sipptest.Run(t, "register "+ext, sipAddr, "-sf", "agent_register.xml", "-p", fmt.Sprint(sipptest.FreePort(t)), "-s", ext,
 		"-au", ext, "-ap", password, "-key", "contact_port", fmt.Sprint(uasPort), "-m", "1")
-	reg.wait(t, 10*time.Second)
+	reg.Wait(t, 10*time.Second)
 	return uas
 }
 
-func caller(t testing.TB, sipAddr, number, dialled string, talkMS int) *sippProc {
+func caller(t testing.TB, sipAddr, number, dialled string, talkMS int) *sipptest.Proc {
 	t.Helper()
-	return sipp(t, "caller "+number, sipAddr, "-sf", "caller.xml", "-p", fmt.Sprint(freePort(t)), "-mp", fmt.Sprint(freePort(t)),
-		"-s", dialled, "-key", "caller", number, "-key", "pcap", g711aPcap, "-d", fmt.Sprint(talkMS), "-m", "1")
+	return sipptest.Run(t, "caller "+number, sipAddr, "-sf", "caller.xml", "-p", fmt.Sprint(sipptest.FreePort(t)), "-mp", fmt.Sprint(sipptest.FreePort(t)),
+		"-s", dialled, "-key", "caller", number, "-key", "pcap", sipptest.G711APcap, "-d", fmt.Sprint(talkMS), "-m", "1")
 }
 
 func runCLI(t testing.TB, args ...string) string {
@@ -248,7 +139,7 @@ var alwaysQueue = json.RawMessage(`{"number":"12345","name":"政务服务便民�
 // `hotline agent state`, gets the call; the call is recorded and its CDR and recording are
 // read over the HTTP API.
 func TestServeAnswersRecordsAndBills(t *testing.T) {
-	requireSipp(t)
+	sipptest.Require(t)
 	dir := t.TempDir()
 	db := filepath.Join(dir, "hotline.db")
 	runCLI(t, "migrate", "--db", db, "--log-level", "warn")
@@ -264,7 +155,7 @@ func TestServeAnswersRecordsAndBills(t *testing.T) {
 	}
 	st.Close()
 
-	sipPort := freePort(t)
+	sipPort := sipptest.FreePort(t)
 	sipAddr := fmt.Sprintf("127.0.0.1:%d", sipPort)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -354,8 +245,8 @@ func TestServeAnswersRecordsAndBills(t *testing.T) {
 
 	call := caller(t, sipAddr, "13800000001", "12345", 16000) // the greeting lasts 10.5 s
 
-	call.wait(t, 45*time.Second)
-	phone.wait(t, 10*time.Second)
+	call.Wait(t, 45*time.Second)
+	phone.Wait(t, 10*time.Second)
 
 	type cdrPage struct {
 		Records []store.CallRecord `json:"records"`
@@ -464,7 +355,7 @@ func (s *downSink) WriteCDR(ctx context.Context, c callcenter.CDR) error {
 // terminated and new ones refused, so every port fails. On SQLite, which has no server to
 // stop, the CDR sink is what fails.
 func TestDatabaseDownCallsGoOn(t *testing.T) {
-	requireSipp(t)
+	sipptest.Require(t)
 	for _, b := range storetest.Backends(t) {
 		t.Run(b.Name, func(t *testing.T) {
 			ctx := context.Background()
@@ -500,7 +391,7 @@ func TestDatabaseDownCallsGoOn(t *testing.T) {
 				})
 			}
 			sink := &downSink{sink: storeports.CDRSink{Store: ccStore}}
-			sipAddr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
+			sipAddr := fmt.Sprintf("127.0.0.1:%d", sipptest.FreePort(t))
 			rtp := 33000 + 500*(os.Getpid()%20)
 			v, err := storeports.Start(ctx, ccStore, callcenter.Config{DataDir: t.TempDir(), SIPAddr: sipAddr, AdvertisedIP: "127.0.0.1",
 				RTPPortMin: rtp, RTPPortMax: rtp + 499, WrapUp: 200 * time.Millisecond, CDRRetry: 300 * time.Millisecond},
@@ -526,7 +417,7 @@ func TestDatabaseDownCallsGoOn(t *testing.T) {
 			call := func(number string) {
 				waitReady()
 				c := caller(t, sipAddr, number, "12345", 1000)
-				c.wait(t, 30*time.Second)
+				c.Wait(t, 30*time.Second)
 			}
 			call("13700000001") // database up
 			if rec := waitRecord(t, main, "13700000001", 5*time.Second); rec.Agent != "1002" || rec.Answered == nil {
@@ -549,7 +440,7 @@ func TestDatabaseDownCallsGoOn(t *testing.T) {
 			}
 			call("13700000002")
 			call("13700000003")
-			phone.wait(t, 10*time.Second)
+			phone.Wait(t, 10*time.Second)
 			if n := v.Server.SpoolPending(); n != 2 {
 				t.Fatalf("spool holds %d CDRs, want 2", n)
 			}
