@@ -66,24 +66,37 @@ func CreateOverHTTP(ctx context.Context, opt HTTPOptions) (*Result, error) {
 	if _, err := post(ctx, client, base, opt.Token, body); err != nil {
 		return nil, err
 	}
+	rngs := make([]*mrand.Rand, opt.Clients)
+	for c := range rngs {
+		rngs[c] = mrand.New(mrand.NewPCG(uint64(c), 11))
+	}
+	res := closedLoop(ctx, opt.Clients, opt.Duration, func(c, _ int) error {
+		body, _ := json.Marshal(ticketBody(rngs[c]))
+		_, err := post(ctx, client, base, opt.Token, body)
+		return err
+	})
+	return res, ctx.Err()
+}
+
+// closedLoop runs op from clients goroutines at once until d has passed, each starting its
+// next operation as soon as the last returns, and times the ones that succeed. op gets the
+// client's number and the count of its operations so far.
+func closedLoop(ctx context.Context, clients int, d time.Duration, op func(client, i int) error) *Result {
 	var mu sync.Mutex
 	res := &Result{}
 	var lat []time.Duration
-	deadline := time.Now().Add(opt.Duration)
+	deadline := time.Now().Add(d)
 	start := time.Now()
 	var wg sync.WaitGroup
-	for c := 0; c < opt.Clients; c++ {
+	for c := 0; c < clients; c++ {
 		wg.Add(1)
 		go func(c int) {
 			defer wg.Done()
-			r := mrand.New(mrand.NewPCG(uint64(c), 11))
 			var mine []time.Duration
 			ok, bad, first := 0, 0, ""
-			for time.Now().Before(deadline) && ctx.Err() == nil {
-				body, _ := json.Marshal(ticketBody(r))
+			for i := 0; time.Now().Before(deadline) && ctx.Err() == nil; i++ {
 				t0 := time.Now()
-				_, err := post(ctx, client, base, opt.Token, body)
-				if err != nil {
+				if err := op(c, i); err != nil {
 					bad++
 					if first == "" {
 						first = err.Error()
@@ -106,7 +119,7 @@ func CreateOverHTTP(ctx context.Context, opt HTTPOptions) (*Result, error) {
 	wg.Wait()
 	res.Elapsed = time.Since(start)
 	res.percentiles(lat)
-	return res, ctx.Err()
+	return res
 }
 
 var streets = []string{"人民路", "解放路", "五一大道", "芙蓉路", "韶山路", "劳动路", "八一路", "湘江大道"}

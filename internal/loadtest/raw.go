@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // "pgx"
@@ -56,59 +55,23 @@ func RawInsert(ctx context.Context, dsn string, clients int, d time.Duration) (*
 
 	subject := "小区门口占道经营严重影响通行"
 	desc := strings.Repeat("每天晚上小区门口都有大量摊贩占道经营，油烟噪音扰民，行人车辆通行困难，希望有关部门尽快处理。", 3)
-	res := &Result{Driver: driver}
-	var mu sync.Mutex
-	var lat []time.Duration
-	var wg sync.WaitGroup
-	deadline := time.Now().Add(d)
-	start := time.Now()
-	for c := 0; c < clients; c++ {
-		wg.Add(1)
-		go func(c int) {
-			defer wg.Done()
-			var mine []time.Duration
-			ok, bad, first := 0, 0, ""
-			for i := 0; time.Now().Before(deadline) && ctx.Err() == nil; i++ {
-				t0 := time.Now()
-				err := func() error {
-					tx, err := db.BeginTx(ctx, nil)
-					if err != nil {
-						return err
-					}
-					now := time.Now().UnixMilli()
-					_, err = tx.ExecContext(ctx, `INSERT INTO bench_raw (id, number, state, channel, subject, description,
-						phone, address, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-						fmt.Sprintf("%03d-%010d", c, i), fmt.Sprintf("R%03d%010d", c, i), "registered", "phone",
-						subject, desc, "13800001111", "A市A1区东塘街道人民路1号", now, now)
-					if err != nil {
-						tx.Rollback()
-						return err
-					}
-					return tx.Commit()
-				}()
-				if err != nil {
-					bad++
-					if first == "" {
-						first = err.Error()
-					}
-					continue
-				}
-				mine = append(mine, time.Since(t0))
-				ok++
-			}
-			mu.Lock()
-			defer mu.Unlock()
-			lat = append(lat, mine...)
-			res.OK += ok
-			res.Errors += bad
-			if res.FirstError == "" {
-				res.FirstError = first
-			}
-		}(c)
-	}
-	wg.Wait()
-	res.Elapsed = time.Since(start)
-	res.percentiles(lat)
+	res := closedLoop(ctx, clients, d, func(c, i int) error {
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		now := time.Now().UnixMilli()
+		_, err = tx.ExecContext(ctx, `INSERT INTO bench_raw (id, number, state, channel, subject, description,
+			phone, address, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+			fmt.Sprintf("%03d-%010d", c, i), fmt.Sprintf("R%03d%010d", c, i), "registered", "phone",
+			subject, desc, "13800001111", "A市A1区东塘街道人民路1号", now, now)
+		if err != nil {
+			tx.Rollback()
+			return err
+		}
+		return tx.Commit()
+	})
+	res.Driver = driver
 	if res.OK == 0 && res.FirstError != "" {
 		return res, fmt.Errorf("rawinsert: %s", res.FirstError)
 	}
