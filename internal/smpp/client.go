@@ -222,16 +222,25 @@ func (c *Client) run() {
 			s.unbind(c.cfg.ResponseTimeout)
 			<-s.dead
 		}
-		c.mu.Lock()
-		c.cur, c.lastErr = nil, s.err
-		c.ready = make(chan struct{})
-		c.mu.Unlock()
+		c.detach(s)
 		c.log.Warn("smpp: link down", "err", s.err)
 		select {
 		case <-c.closing:
 			return
 		default:
 		}
+	}
+}
+
+// detach forgets s as the current session once it is dead, so Send waits for the next bind
+// instead of picking the dead one. Both the dying session and run call it; only the first
+// replaces ready, or a waiter could be left on a channel nobody will close.
+func (c *Client) detach(s *session) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.cur == s {
+		c.cur, c.lastErr = nil, s.err
+		c.ready = make(chan struct{})
 	}
 }
 

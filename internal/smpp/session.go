@@ -36,6 +36,7 @@ func (s *session) close(err error) {
 		s.pending = nil
 		s.mu.Unlock()
 		s.conn.Close()
+		s.c.detach(s) // before dead wakes anyone: a caller retrying must not find s current
 		close(s.dead)
 	})
 }
