@@ -222,7 +222,7 @@ func (c *Client) run() {
 			s.unbind(c.cfg.ResponseTimeout)
 			<-s.dead
 		}
-		c.detach(s)
+		c.detach(s, s.err)
 		c.log.Warn("smpp: link down", "err", s.err)
 		select {
 		case <-c.closing:
@@ -235,11 +235,11 @@ func (c *Client) run() {
 // detach forgets s as the current session once it is dead, so Send waits for the next bind
 // instead of picking the dead one. Both the dying session and run call it; only the first
 // replaces ready, or a waiter could be left on a channel nobody will close.
-func (c *Client) detach(s *session) {
+func (c *Client) detach(s *session, err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.cur == s {
-		c.cur, c.lastErr = nil, s.err
+		c.cur, c.lastErr = nil, err
 		c.ready = make(chan struct{})
 	}
 }

@@ -31,12 +31,14 @@ func newSession(c *Client, conn net.Conn) *session {
 // close ends the session once and fails every request in flight.
 func (s *session) close(err error) {
 	s.once.Do(func() {
+		// Detach first: a caller that finds s failed (pending gone, or dead closed) and
+		// retries must not be handed s again by Client.session.
+		s.c.detach(s, err)
 		s.mu.Lock()
 		s.err = err
 		s.pending = nil
 		s.mu.Unlock()
 		s.conn.Close()
-		s.c.detach(s) // before dead wakes anyone: a caller retrying must not find s current
 		close(s.dead)
 	})
 }
