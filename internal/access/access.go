@@ -58,28 +58,45 @@ const (
 	ViewAudit      Perm = "audit.view"
 	ImportTickets  Perm = "ticket.import"
 	ViewStats      Perm = "stats.view"
+	ViewOutbox     Perm = "outbox.view"     // 消息发件箱: the queue and its templates (recipients shown in full)
+	ManageOutbox   Perm = "outbox.manage"   // retry dead messages, edit message templates
+	ManageCalendar Perm = "calendar.manage" // 节假日: enter, import and remove declared days
+	// ManageTimeLimits lets one see and replace the city's time-limit rules (时限规则) and
+	// working hours (工作时间), and preview what a request resolves to.
+	ManageTimeLimits Perm = "sla.manage"
+	// SubmitRequest lets a citizen on the portal register a request for themselves (市民诉求),
+	// through the portal channel only.
+	SubmitRequest Perm = "portal.submit"
+	// ManageDictionary edits the city dictionary (城市词典) that search segments with, and
+	// starts a re-index after it.
+	ManageDictionary Perm = "dictionary.manage"
 )
 
 var perms = map[Role][]Perm{
 	Agent:      {CreateTicket, ViewTickets, ViewCitizens, EditCitizens, SeePhones},
-	Monitor:    {CreateTicket, ViewTickets, ViewCitizens, EditCitizens, SeePhones, ViewStats},
+	Monitor:    {CreateTicket, ViewTickets, ViewCitizens, EditCitizens, SeePhones, ViewStats, ViewOutbox},
 	Dispatcher: {CreateTicket, ViewTickets, ViewCitizens, EditCitizens, SeePhones, ViewStats},
 	Handler:    {ViewTickets},
 	DeptAdmin:  {ViewTickets, ManageDeptUser, ViewStats},
-	Leader:     {ViewTickets, ViewCitizens, SeePhones, ViewStats, ViewAudit},
+	Leader:     {ViewTickets, ViewCitizens, SeePhones, ViewStats, ViewAudit, ViewOutbox},
 	Admin: {CreateTicket, ViewTickets, ViewCitizens, EditCitizens, SeePhones, ManageOrg, ManageUsers,
-		ManageDeptUser, ManageAPIKeys, ViewAudit, ImportTickets, ViewStats},
+		ManageDeptUser, ManageAPIKeys, ViewAudit, ImportTickets, ViewStats, ViewOutbox, ManageOutbox, ManageCalendar,
+		ManageTimeLimits, ManageDictionary},
+	Citizen: {SubmitRequest},
 }
 
-// centreActions are taken by the centre: dispatch, review, callback, supervision.
+// centreActions are taken by the centre: dispatch, review, callback, supervision. The centre
+// may resume (恢复) a ticket a department left suspended, not suspend one itself.
 var centreActions = []ticket.Action{ticket.ActCloseOnSpot, ticket.ActDispatch, ticket.ActApproveReturn,
-	ticket.ActRejectReturn, ticket.ActApproveExtension, ticket.ActRefuseExtension, ticket.ActApproveReply,
+	ticket.ActRejectReturn, ticket.ActApproveExtension, ticket.ActRefuseExtension, ticket.ActResume, ticket.ActApproveReply,
 	ticket.ActRejectReply, ticket.ActCallback, ticket.ActClose, ticket.ActUrge, ticket.ActSupervise,
 	ticket.ActMerge, ticket.ActCancel, ticket.ActComment}
 
-// departmentActions are taken by the unit holding the ticket.
+// departmentActions are taken by the unit holding the ticket; it suspends (挂起) while it
+// waits on the citizen and resumes when the citizen has answered.
 var departmentActions = []ticket.Action{ticket.ActAccept, ticket.ActReturn, ticket.ActSubDispatch,
-	ticket.ActRequestCoHandling, ticket.ActRequestExtension, ticket.ActReply, ticket.ActComment}
+	ticket.ActRequestCoHandling, ticket.ActRequestExtension, ticket.ActSuspend, ticket.ActResume, ticket.ActReply,
+	ticket.ActComment}
 
 var actions = map[Role][]ticket.Action{
 	// Agents register and answer on the spot, and may dispatch at once (登记并派单).
@@ -90,6 +107,9 @@ var actions = map[Role][]ticket.Action{
 	DeptAdmin:  departmentActions,
 	Leader:     {ticket.ActUrge, ticket.ActSupervise, ticket.ActComment},
 	Admin:      append(append([]ticket.Action{}, centreActions...), departmentActions...),
+	// A citizen rates the result (the callback, 回访) and adds photos (a comment carrying them),
+	// on their own ticket only; see citizenMayAct.
+	Citizen: {ticket.ActCallback, ticket.ActComment},
 }
 
 // Principal is who is asking: a user or an API key acting with a role.
@@ -102,6 +122,20 @@ type Principal struct {
 	Departments map[string]bool
 	// PhoneGrant lets a department user see full phone numbers (granted per user).
 	PhoneGrant bool
+	// Phone is the number a citizen proved they know (portal look-up): they see the tickets
+	// registered with it, and no others.
+	Phone string
+	// AgentExt is the user's own call-centre extension (坐席分机), "" for none.
+	AgentExt string
+}
+
+// MayRegister reports whether p may register a ticket arriving through channel ch: staff
+// with CreateTicket on any channel, a citizen only through the portal.
+func (p Principal) MayRegister(ch ticket.Channel) bool {
+	if p.Has(CreateTicket) {
+		return true
+	}
+	return p.Has(SubmitRequest) && ch == ticket.ChannelPortal
 }
 
 // Has reports whether p holds a permission.
@@ -127,6 +161,9 @@ func (p Principal) MayTake(a ticket.Action) bool {
 // Sees reports whether p may see t: everyone with ViewTickets sees all tickets, except
 // department roles, who see tickets their subtree holds, sub-dispatched, or co-handles.
 func (p Principal) Sees(t *ticket.Ticket) bool {
+	if p.Role == Citizen {
+		return p.Phone != "" && t.Phone == p.Phone
+	}
 	if !p.Has(ViewTickets) {
 		return false
 	}
@@ -150,10 +187,23 @@ func (p Principal) MayAct(a ticket.Action, t *ticket.Ticket) bool {
 	if !p.MayTake(a) || !p.Sees(t) {
 		return false
 	}
+	if p.Role == Citizen {
+		return citizenMayAct(a, t)
+	}
 	if !p.Role.DepartmentScoped() || a == ticket.ActComment {
 		return true
 	}
 	return p.Departments[t.DepartmentID]
+}
+
+// citizenMayAct: photos only while the ticket is young (not yet accepted by a department),
+// so nothing lands on a ticket a handler is already working; the rating whenever the
+// lifecycle asks for the callback.
+func citizenMayAct(a ticket.Action, t *ticket.Ticket) bool {
+	if a == ticket.ActComment {
+		return t.State == ticket.Registered || t.State == ticket.Dispatched
+	}
+	return true
 }
 
 // ActionsOn lists the actions p may take on t as it stands: allowed by the lifecycle and by p.
@@ -165,6 +215,18 @@ func (p Principal) ActionsOn(t *ticket.Ticket) []ticket.Action {
 		}
 	}
 	return out
+}
+
+// MaySetAgentState reports whether p may set the state (示闲/示忙/签出) of the seat ext: an
+// agent only their own extension, a monitor (班长) or an administrator any seat.
+func (p Principal) MaySetAgentState(ext string) bool {
+	switch p.Role {
+	case Monitor, Admin:
+		return ext != ""
+	case Agent:
+		return ext != "" && ext == p.AgentExt
+	}
+	return false
 }
 
 // ShowPhone returns the phone as p may see it: whole, or masked as 138****1234.

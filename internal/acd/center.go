@@ -170,13 +170,31 @@ func (c *Center) Agents() []Agent {
 	for _, a := range c.agents {
 		out = append(out, *a)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Order != out[j].Order {
-			return out[i].Order < out[j].Order
-		}
-		return out[i].Ext < out[j].Ext
-	})
+	sort.Slice(out, func(i, j int) bool { return seatBefore(&out[i], &out[j]) })
 	return out
+}
+
+// ReadyExts returns the extensions of the agents ready for a call, unordered (cheap enough
+// for every call event, unlike Agents).
+func (c *Center) ReadyExts() []string {
+	var out []string
+	for ext, a := range c.agents {
+		if a.State == Ready {
+			out = append(out, ext)
+		}
+	}
+	return out
+}
+
+func seatBefore(a, b *Agent) bool {
+	if a.Order != b.Order {
+		return a.Order < b.Order
+	}
+	return a.Ext < b.Ext
+}
+
+func sortSeats(as []*Agent) {
+	sort.Slice(as, func(i, j int) bool { return seatBefore(as[i], as[j]) })
 }
 
 // Changes returns the agents whose state changed since the last call, oldest first.
@@ -281,17 +299,28 @@ func (c *Center) ordered() []*call {
 // Dispatch offers waiting callers to free agents, priority callers first. An agent is
 // never offered a second call: it leaves Ready as soon as it is offered one.
 func (c *Center) Dispatch(now time.Time) []Offer {
+	// Runs on every call event. With every agent busy and callers waiting (the busy hour)
+	// there is nobody to offer to: say so before ordering the queue.
+	var ready []*Agent
+	for _, a := range c.agents {
+		if a.State == Ready {
+			ready = append(ready, a)
+		}
+	}
+	if len(ready) == 0 {
+		return nil
+	}
 	var offers []Offer
 	for _, k := range c.ordered() {
 		if len(k.ringing) > 0 {
 			continue
 		}
 		q := c.queues[k.queue]
-		cands := c.candidates(q.Group, k.tried)
+		cands := candidates(ready, q.Group, k.tried)
 		if len(cands) == 0 && len(k.tried) > 0 {
 			// Everyone was tried once: start the round again.
 			clear(k.tried)
-			cands = c.candidates(q.Group, k.tried)
+			cands = candidates(ready, q.Group, k.tried)
 		}
 		if len(cands) == 0 {
 			continue
@@ -312,9 +341,11 @@ func (c *Center) Dispatch(now time.Time) []Offer {
 	return offers
 }
 
-func (c *Center) candidates(group string, skip map[string]bool) []Agent {
+// candidates are the agents of ready still available (not offered a call meanwhile) in the
+// group and not skipped.
+func candidates(ready []*Agent, group string, skip map[string]bool) []Agent {
 	var out []Agent
-	for _, a := range c.agents {
+	for _, a := range ready {
 		if a.Available(group) && !skip[a.Ext] {
 			out = append(out, *a)
 		}
@@ -422,12 +453,18 @@ func (c *Center) Hangup(callID string, now time.Time) {
 // Tick applies the passage of time: ring timeouts, end of wrap-up and queue overflow.
 func (c *Center) Tick(now time.Time) TickResult {
 	var r TickResult
-	for _, a := range c.Agents() {
-		ag := c.agents[a.Ext]
-		if ag.State == WrapUp && !ag.WrapUntil.IsZero() && !now.Before(ag.WrapUntil) {
-			ag.WrapUntil = time.Time{}
-			c.setState(ag, Ready, now)
+	// Runs on every call event: look at the agents without copying and sorting them all,
+	// and end wrap-ups in seat order so the change log stays deterministic.
+	var done []*Agent
+	for _, a := range c.agents {
+		if a.State == WrapUp && !a.WrapUntil.IsZero() && !now.Before(a.WrapUntil) {
+			done = append(done, a)
 		}
+	}
+	sortSeats(done)
+	for _, a := range done {
+		a.WrapUntil = time.Time{}
+		c.setState(a, Ready, now)
 	}
 	for _, k := range c.ordered() {
 		var exp []string

@@ -27,6 +27,7 @@ type Department struct {
 	ParentID string         `json:"parent_id,omitempty"`
 	Kind     DepartmentKind `json:"kind"`
 	Phone    string         `json:"phone,omitempty"`
+	Email    string         `json:"email,omitempty"` // where its notifications (new dispatch, warnings) are mailed
 }
 
 // RegionLevel is a region's place in the administrative tree.

@@ -43,6 +43,9 @@ const maxSubword = 6
 type Segmenter struct {
 	mu  sync.RWMutex
 	gse gse.Segmenter
+	// added holds the words AddWords inserted that were in neither gse's dictionary nor
+	// citydict.txt: only those can be removed again.
+	added map[string]bool
 }
 
 // New loads the embedded general dictionary, the city dictionary and the stop words.
@@ -55,12 +58,12 @@ func New() (*Segmenter, error) {
 	if err := g.LoadStopEmbed(); err != nil {
 		return nil, fmt.Errorf("textseg: load embedded stop words: %w", err)
 	}
-	s := &Segmenter{gse: g}
+	s := &Segmenter{gse: g, added: map[string]bool{}}
 	words, err := ParseDictionary(cityDict)
 	if err != nil {
 		return nil, fmt.Errorf("textseg: city dictionary: %w", err)
 	}
-	if err := s.AddWords(words...); err != nil {
+	if err := s.addWords(false, words); err != nil {
 		return nil, err
 	}
 	for _, w := range lines(extraStopWords) {
@@ -124,12 +127,17 @@ func lines(text string) []string {
 // Words are normalised first so they match normalised text. A word already in
 // the dictionary keeps its frequency. Texts indexed before the call keep their old tokens
 // until they are re-indexed.
-func (s *Segmenter) AddWords(words ...Word) error {
+func (s *Segmenter) AddWords(words ...Word) error { return s.addWords(true, words) }
+
+// NormalizeWord is the form a dictionary word is stored and looked up in.
+func NormalizeWord(w string) string { return strings.ReplaceAll(Normalize(w), " ", "") }
+
+func (s *Segmenter) addWords(record bool, words []Word) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	added := false
 	for _, w := range words {
-		t := strings.ReplaceAll(Normalize(w.Text), " ", "")
+		t := NormalizeWord(w.Text)
 		if t == "" {
 			continue
 		}
@@ -137,8 +145,14 @@ func (s *Segmenter) AddWords(words ...Word) error {
 		if freq <= 0 {
 			freq = DefaultFreq
 		}
+		if f, _, ok := s.gse.Dict.Find([]byte(t)); ok && f > 0 {
+			continue // already known: keeps its frequency, and stays when removed
+		}
 		if err := s.gse.AddToken(t, freq, w.Pos); err != nil {
 			return fmt.Errorf("textseg: add word %q: %w", w.Text, err)
+		}
+		if record {
+			s.added[t] = true
 		}
 		added = true
 	}
@@ -148,6 +162,41 @@ func (s *Segmenter) AddWords(words ...Word) error {
 		s.gse.CalcToken()
 	}
 	return nil
+}
+
+// RemoveWords takes words added by AddWords out of the dictionary again; text segmented
+// afterwards splits them as before. A word that gse's dictionary or citydict.txt already
+// had cannot be removed (those are built in); such words are returned. Removal needs no
+// recomputation: gse deletes the word from its trie, and the other words' distances are
+// unchanged.
+func (s *Segmenter) RemoveWords(words ...string) (builtIn []string, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, w := range words {
+		t := NormalizeWord(w)
+		if t == "" {
+			continue
+		}
+		if !s.added[t] {
+			if f, _, ok := s.gse.Dict.Find([]byte(t)); ok && f > 0 {
+				builtIn = append(builtIn, t)
+			}
+			continue
+		}
+		if err := s.gse.RemoveToken(t); err != nil {
+			return builtIn, fmt.Errorf("textseg: remove word %q: %w", w, err)
+		}
+		delete(s.added, t)
+	}
+	return builtIn, nil
+}
+
+// Known reports whether w is a dictionary word (built in or added).
+func (s *Segmenter) Known(w string) bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	f, _, ok := s.gse.Dict.Find([]byte(NormalizeWord(w)))
+	return ok && f > 0
 }
 
 // AddStopWords adds words that are never tokens.

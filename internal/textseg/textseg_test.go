@@ -136,6 +136,27 @@ func TestAddWords(t *testing.T) {
 	if slices.Contains(s.Tokens(text), "门口") {
 		t.Errorf("stop word 门口 still a token: %q", s.Tokens(text))
 	}
+
+	// Removal undoes an added word; a built-in word is reported and stays.
+	builtIn, err := s.RemoveWords("翠湖苑", "小区")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(builtIn, []string{"小区"}) {
+		t.Errorf("RemoveWords built in = %q, want [小区]", builtIn)
+	}
+	if got := s.Words(text); slices.Contains(got, "翠湖苑") || !slices.Contains(got, "芙蓉南路") || !slices.Contains(got, "小区") {
+		t.Errorf("after RemoveWords(翠湖苑), Words(%q) = %q", text, got)
+	}
+	if s.Known("翠湖苑") || !s.Known("小区") {
+		t.Errorf("Known after removal: 翠湖苑 %v, 小区 %v", s.Known("翠湖苑"), s.Known("小区"))
+	}
+	if err := s.AddWords(Word{Text: "翠湖苑"}); err != nil { // added again after removal
+		t.Fatal(err)
+	}
+	if got := s.Words(text); !slices.Contains(got, "翠湖苑") {
+		t.Errorf("re-added 翠湖苑 missing: %q", got)
+	}
 }
 
 func TestParseDictionary(t *testing.T) {

@@ -23,6 +23,8 @@ const (
 	ActRequestExtension  Action = "request_extension"  // 延期申请
 	ActApproveExtension  Action = "approve_extension"
 	ActRefuseExtension   Action = "refuse_extension"
+	ActSuspend           Action = "suspend"       // 挂起: waiting on the citizen, the clock stops (reason required)
+	ActResume            Action = "resume"        // 恢复: the clock runs again, deadlines moved by the pause
 	ActReply             Action = "reply"         // 反馈
 	ActApproveReply      Action = "approve_reply" // 审核通过
 	ActRejectReply       Action = "reject_reply"  // 审核退回
@@ -39,7 +41,7 @@ const (
 // Actions lists every action a person can request through the API, in lifecycle order.
 var Actions = []Action{ActCloseOnSpot, ActDispatch, ActReturn, ActApproveReturn, ActRejectReturn,
 	ActAccept, ActSubDispatch, ActRequestCoHandling, ActRequestExtension, ActApproveExtension,
-	ActRefuseExtension, ActReply, ActApproveReply, ActRejectReply, ActCallback, ActClose, ActUrge,
+	ActRefuseExtension, ActSuspend, ActResume, ActReply, ActApproveReply, ActRejectReply, ActCallback, ActClose, ActUrge,
 	ActSupervise, ActMerge, ActCancel, ActComment}
 
 // Command is a request to take an action, with what the action needs.
@@ -76,6 +78,7 @@ type Event struct {
 type IllegalError struct {
 	Action  Action
 	State   State
+	Reason  string // why, when the state alone does not say (挂起, policy)
 	Allowed []Action
 }
 
@@ -84,7 +87,11 @@ func (e *IllegalError) Error() string {
 	for i, a := range e.Allowed {
 		names[i] = string(a)
 	}
-	return fmt.Sprintf("action %q is not allowed in state %q (allowed: %s)", e.Action, e.State, strings.Join(names, ", "))
+	why := ""
+	if e.Reason != "" {
+		why = ": " + e.Reason
+	}
+	return fmt.Sprintf("action %q is not allowed in state %q%s (allowed: %s)", e.Action, e.State, why, strings.Join(names, ", "))
 }
 
 // InputError says a command lacks something the action needs. Field names the input.
@@ -111,6 +118,8 @@ var from = map[Action][]State{
 	ActRequestExtension:  {Processing},
 	ActApproveExtension:  {Processing},
 	ActRefuseExtension:   {Processing},
+	ActSuspend:           {Processing},
+	ActResume:            {Processing},
 	ActReply:             {Processing},
 	ActApproveReply:      {Replied},
 	ActRejectReply:       {Replied},
@@ -146,13 +155,40 @@ func applies(a Action, t *Ticket) bool {
 	if !ok {
 		return false
 	}
+	if t.Suspended && !whileSuspended[a] {
+		return false
+	}
 	switch a {
 	case ActApproveExtension, ActRefuseExtension:
 		return t.PendingExtension != nil
 	case ActRequestExtension:
 		return t.PendingExtension == nil
+	case ActSuspend:
+		return !t.Suspended && !t.PauseDenied
+	case ActResume:
+		return t.Suspended
 	}
 	return true
+}
+
+// whileSuspended are the actions a suspended (挂起) ticket takes: the department is waiting
+// on the citizen, so it neither replies nor hands the ticket on until it resumes; the
+// centre may still urge and supervise.
+var whileSuspended = map[Action]bool{ActResume: true, ActUrge: true, ActSupervise: true, ActComment: true, ActAbsorb: true}
+
+// refusal says why a in t's state does not apply, when the state alone does not.
+func refusal(a Action, t *Ticket) string {
+	switch {
+	case a == ActResume && !t.Suspended:
+		return "the ticket is not suspended"
+	case a == ActSuspend && t.Suspended:
+		return "the ticket is already suspended"
+	case t.Suspended && !whileSuspended[a]:
+		return "the ticket is suspended (挂起) waiting on the citizen; resume it first"
+	case a == ActSuspend && t.PauseDenied:
+		return "the time-limit policy of this ticket does not let its clock pause (e.g. 紧急)"
+	}
+	return ""
 }
 
 // Apply takes cmd on t at now: it checks the action applies and has what it needs, changes t,
@@ -162,7 +198,11 @@ func Apply(t *Ticket, cmd Command, now time.Time) (Event, error) {
 		return Event{}, fmt.Errorf("%w %q", ErrUnknownAction, cmd.Action)
 	}
 	if !applies(cmd.Action, t) {
-		return Event{}, &IllegalError{Action: cmd.Action, State: t.State, Allowed: Allowed(t)}
+		reason := ""
+		if oneOf(t.State, from[cmd.Action]) {
+			reason = refusal(cmd.Action, t)
+		}
+		return Event{}, &IllegalError{Action: cmd.Action, State: t.State, Reason: reason, Allowed: Allowed(t)}
 	}
 	if err := validate(t, cmd); err != nil {
 		return Event{}, err
@@ -182,6 +222,7 @@ func Apply(t *Ticket, cmd Command, now time.Time) (Event, error) {
 		next.DepartmentID = cmd.DepartmentID
 		next.ParentDepartmentID = ""
 		next.HandlerID = ""
+		next.SignOverdue = false // a new sign-for clock for this department
 	case ActReturn:
 		// A unit returns a sub-dispatched ticket to the unit above it, which keeps handling it;
 		// a ticket the centre dispatched goes back to the centre for review.
@@ -199,6 +240,7 @@ func Apply(t *Ticket, cmd Command, now time.Time) (Event, error) {
 		next.State = Registered
 		next.DepartmentID = ""
 		next.SignDeadline, next.HandleDeadline = nil, nil
+		next.SignOverdue = false
 	case ActRejectReturn:
 		next.State = Dispatched
 		ev.DepartmentID = t.DepartmentID
@@ -228,6 +270,17 @@ func Apply(t *Ticket, cmd Command, now time.Time) (Event, error) {
 	case ActRefuseExtension:
 		ev.Data = map[string]any{"days": t.PendingExtension.Days}
 		next.PendingExtension = nil
+	case ActSuspend:
+		next.Suspended, next.SuspendedAt, next.SuspendReason = true, &ev.At, ev.Note
+		ev.DepartmentID = t.DepartmentID
+	case ActResume:
+		// The working-time clock moves the deadlines by the paused time (workorder).
+		next.Suspended, next.SuspendedAt, next.SuspendReason = false, nil, ""
+		ev.DepartmentID = t.DepartmentID
+		ev.Data = map[string]any{"reason": t.SuspendReason}
+		if t.SuspendedAt != nil {
+			ev.Data["suspended_at"] = t.SuspendedAt.UTC().Format(time.RFC3339)
+		}
 	case ActReply:
 		next.State = Replied
 		next.Reply = ev.Note
@@ -300,6 +353,8 @@ func validate(t *Ticket, cmd Command) error {
 		}
 	case ActReturn, ActRejectReturn, ActRejectReply, ActCancel, ActRefuseExtension:
 		return need("note", "a reason is required", note != "")
+	case ActSuspend:
+		return need("note", "say what the citizen is to supply (the reason for 挂起)", note != "")
 	case ActCloseOnSpot, ActReply:
 		return need("note", "the answer given to the citizen is required", note != "")
 	case ActRequestExtension:

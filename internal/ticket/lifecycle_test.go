@@ -3,6 +3,7 @@ package ticket
 import (
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -129,8 +130,8 @@ func TestEveryActionInEveryState(t *testing.T) {
 			for _, s := range from[a] {
 				legal = legal || s == st
 			}
-			if a == ActApproveExtension || a == ActRefuseExtension {
-				legal = false // no extension pending
+			if a == ActApproveExtension || a == ActRefuseExtension || a == ActResume {
+				legal = false // no extension pending, not suspended
 			}
 			if legal && err != nil {
 				t.Errorf("%s in %s refused: %v", a, st, err)
@@ -170,6 +171,7 @@ func TestInputRequired(t *testing.T) {
 		{Registered, Command{Action: ActMerge}, "main_number"},
 		{Registered, Command{Action: ActMerge, MainNumber: "2026112100001"}, "main_number"},
 		{Registered, Command{Action: ActCancel}, "note"},
+		{Processing, Command{Action: ActSuspend, Note: " "}, "note"},
 		{Processing, Command{Action: ActSubDispatch, DepartmentID: "d1"}, "department_id"},
 		{Processing, Command{Action: ActRequestCoHandling, DepartmentID: "d1"}, "department_id"},
 	}
@@ -218,5 +220,114 @@ func TestNumber(t *testing.T) {
 	}
 	if got := Number(day, 123456); got != "20261121123456" {
 		t.Fatalf("past 99999 the sequence keeps its digits: got %s", got)
+	}
+}
+
+func TestSuspendResume(t *testing.T) {
+	tk := newTicket()
+	step(t, tk, Command{Action: ActDispatch, DepartmentID: "d1"})
+	if _, err := Apply(tk, Command{Action: ActSuspend, Note: "x"}, t0); err == nil {
+		t.Fatal("a ticket not yet signed for was suspended")
+	}
+	step(t, tk, Command{Action: ActAccept})
+	ev := step(t, tk, Command{Action: ActSuspend, Note: "等待市民补充房产证明"})
+	if !tk.Suspended || tk.SuspendedAt == nil || !tk.SuspendedAt.Equal(t0) || tk.SuspendReason != "等待市民补充房产证明" ||
+		tk.State != Processing || ev.DepartmentID != "d1" {
+		t.Fatalf("after suspend: %+v / %+v", tk, ev)
+	}
+	// While suspended only resume, urge, supervise and comment apply; reply is refused with why.
+	want := []Action{ActResume, ActUrge, ActSupervise, ActComment}
+	if got := Allowed(tk); !reflect.DeepEqual(got, want) {
+		t.Fatalf("allowed while suspended %v, want %v", got, want)
+	}
+	_, err := Apply(tk, Command{Action: ActReply, Note: "已处理"}, t0)
+	var ill *IllegalError
+	if !errors.As(err, &ill) || !reflect.DeepEqual(ill.Allowed, want) || !strings.Contains(ill.Reason, "suspended") {
+		t.Fatalf("reply while suspended: %v", err)
+	}
+	before := *tk
+	for _, a := range Actions {
+		if oneOf(a, want) {
+			continue
+		}
+		if _, err := Apply(tk, fullCommand(a), t0); !errors.As(err, &ill) {
+			t.Errorf("%s while suspended: got %v, want IllegalError", a, err)
+		}
+	}
+	if !reflect.DeepEqual(*tk, before) {
+		t.Fatal("a refused action changed the suspended ticket")
+	}
+	step(t, tk, Command{Action: ActUrge, Note: "请尽快"})
+	step(t, tk, Command{Action: ActSupervise})
+	step(t, tk, Command{Action: ActComment, Note: "已电话联系市民"})
+	if !tk.Suspended || tk.UrgeCount != 1 || !tk.Supervised {
+		t.Fatalf("urge/supervise while suspended: %+v", tk)
+	}
+	later := t0.Add(3 * time.Hour)
+	ev, err = Apply(tk, Command{Action: ActResume, Note: "材料已收到"}, later)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tk.Suspended || tk.SuspendedAt != nil || tk.SuspendReason != "" || ev.Data["suspended_at"] != t0.Format(time.RFC3339) ||
+		ev.Data["reason"] != "等待市民补充房产证明" {
+		t.Fatalf("after resume: %+v / %+v", tk, ev)
+	}
+	_, err = Apply(tk, Command{Action: ActResume}, later)
+	if !errors.As(err, &ill) || ill.Reason != "the ticket is not suspended" || oneOf(ActResume, ill.Allowed) {
+		t.Fatalf("resume when not suspended: %v", err)
+	}
+	step(t, tk, Command{Action: ActReply, Note: "已处理"})
+}
+
+func TestSuspendDeniedByPolicy(t *testing.T) {
+	tk := newTicket()
+	tk.State, tk.DepartmentID, tk.PauseDenied = Processing, "d1", true
+	if oneOf(ActSuspend, Allowed(tk)) {
+		t.Fatal("suspend offered on a ticket whose policy denies pausing")
+	}
+	_, err := Apply(tk, Command{Action: ActSuspend, Note: "等待材料"}, t0)
+	var ill *IllegalError
+	if !errors.As(err, &ill) || !strings.Contains(ill.Reason, "policy") || tk.Suspended || tk.Version != 1 {
+		t.Fatalf("suspend under a denying policy: %v, ticket %+v", err, tk)
+	}
+	if !strings.Contains(err.Error(), "policy") {
+		t.Fatalf("the message does not say why: %v", err)
+	}
+}
+
+func TestTimersAndSuspension(t *testing.T) {
+	tk := newTicket()
+	step(t, tk, Command{Action: ActDispatch, DepartmentID: "d1"})
+	ev, ok := ApplyTimer(tk, TimerSignOverdue, t0, t0)
+	if !ok || ev.Action != ActSignOverdue || !tk.SignOverdue || tk.Overdue || ev.Data["deadline"] != "sign" || ev.Actor != SystemActor {
+		t.Fatalf("sign-for overdue: %v %+v, ticket sign_overdue=%v overdue=%v", ok, ev, tk.SignOverdue, tk.Overdue)
+	}
+	step(t, tk, Command{Action: ActAccept})
+	if !tk.SignOverdue {
+		t.Fatal("accepting late forgot that the sign-for deadline passed")
+	}
+	if _, ok := ApplyTimer(tk, TimerSignOverdue, t0, t0); ok {
+		t.Fatal("a sign-for timer fired on an accepted ticket")
+	}
+	step(t, tk, Command{Action: ActSuspend, Note: "等待材料"})
+	for _, k := range HandlingTimers {
+		tk.Overdue = k == TimerSupervise
+		if _, ok := ApplyTimer(tk, k, t0, t0); ok {
+			t.Errorf("%s fired on a suspended ticket", k)
+		}
+	}
+	tk.Overdue = false
+	step(t, tk, Command{Action: ActResume})
+	if ev, ok := ApplyTimer(tk, TimerOverdue, t0, t0); !ok || ev.Action != ActMarkOverdue || !tk.Overdue {
+		t.Fatalf("overdue after resume: %v %+v", ok, ev)
+	}
+	// A new dispatch starts a new sign-for clock.
+	tk2 := newTicket()
+	step(t, tk2, Command{Action: ActDispatch, DepartmentID: "d1"})
+	ApplyTimer(tk2, TimerSignOverdue, t0, t0)
+	step(t, tk2, Command{Action: ActReturn, Note: "非本单位职责"})
+	step(t, tk2, Command{Action: ActApproveReturn})
+	if tk2.SignOverdue {
+		t.Fatal("approved return kept the old department's sign-for flag")
 	}
 }

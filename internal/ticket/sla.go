@@ -5,9 +5,13 @@ import "time"
 // System actions: taken by the working-time clock, not by a person, so they are not in
 // Actions (the API never offers them) and Apply does not know them; ApplyTimer does.
 const (
-	ActWarn        Action = "warn"         // 预警: a deadline is near
-	ActMarkOverdue Action = "mark_overdue" // 超期: a deadline has passed
+	ActWarn        Action = "warn"            // 预警: a deadline is near
+	ActMarkOverdue Action = "mark_overdue"    // 超期: the handling deadline has passed
+	ActSignOverdue Action = "signfor_overdue" // 签收超时: the sign-for deadline passed before accept
 )
+
+// SystemActions lists the actions only the clock takes.
+var SystemActions = []Action{ActWarn, ActMarkOverdue, ActSignOverdue}
 
 // SystemActor is the actor and role of events the clock takes.
 const SystemActor = "system"
@@ -39,11 +43,12 @@ func ApplyTimer(t *Ticket, kind string, due, now time.Time) (Event, bool) {
 		}
 		deadline = "sign"
 	case TimerWarning, TimerOverdue:
-		if t.State != Dispatched && t.State != Processing {
+		// A suspended ticket's clock stands still (挂起); resuming arms new timers.
+		if (t.State != Dispatched && t.State != Processing) || t.Suspended {
 			return Event{}, false
 		}
 	case TimerSupervise:
-		if (t.State != Dispatched && t.State != Processing) || !t.Overdue || t.Supervised {
+		if (t.State != Dispatched && t.State != Processing) || t.Suspended || !t.Overdue || t.Supervised {
 			return Event{}, false
 		}
 		ev, err := Apply(t, Command{Action: ActSupervise, Actor: SystemActor, Role: SystemActor,
@@ -60,13 +65,15 @@ func ApplyTimer(t *Ticket, kind string, due, now time.Time) (Event, bool) {
 	ev := Event{TicketID: t.ID, Actor: SystemActor, Role: SystemActor, FromState: t.State, ToState: t.State,
 		DepartmentID: t.DepartmentID, At: now.UTC(),
 		Data: map[string]any{"deadline": deadline, "due": due.UTC().Format(time.RFC3339)}}
-	if kind == TimerSignWarning || kind == TimerWarning {
+	switch kind {
+	case TimerSignWarning, TimerWarning:
 		ev.Action = ActWarn
-	} else {
+	case TimerSignOverdue:
+		ev.Action = ActSignOverdue
+		t.SignOverdue = true
+	default:
 		ev.Action = ActMarkOverdue
-		if kind == TimerOverdue {
-			t.Overdue = true
-		}
+		t.Overdue = true
 	}
 	t.Version++
 	t.UpdatedAt = ev.At

@@ -141,6 +141,15 @@ type Ticket struct {
 	UrgeCount        int        `json:"urge_count"`                  // 催办次数
 	ReopenCount      int        `json:"reopen_count"`                // 重办次数
 	PendingExtension *Extension `json:"pending_extension,omitempty"` // 延期申请 awaiting the centre
+	SignOverdue      bool       `json:"sign_overdue"`                // 签收超时: the sign-for deadline passed before accept
+
+	// 挂起: the department waits on the citizen and the handling clock stands still.
+	// Suspended and SuspendedAt go together; PauseDenied is the time-limit policy's word,
+	// fixed when the deadlines are set (dispatch, reopen), so Allowed can tell the truth.
+	Suspended     bool       `json:"suspended"`
+	SuspendedAt   *time.Time `json:"suspended_at,omitempty"`
+	SuspendReason string     `json:"suspend_reason,omitempty"`
+	PauseDenied   bool       `json:"pause_denied"` // 不可挂起 (e.g. 紧急)
 
 	Reply        string       `json:"reply,omitempty"`        // the department's result (反馈)
 	Satisfaction Satisfaction `json:"satisfaction,omitempty"` // 回访结果

@@ -88,6 +88,25 @@ func ParseLimit(s string) (Limit, error) {
 	}
 }
 
+// Spec writes the limit as ParseLimit reads it ("15wd", "2wh", "90wm", "24h", "30m");
+// "" for the zero Limit.
+func (l Limit) Spec() string {
+	switch {
+	case l.IsZero():
+		return ""
+	case l.Unit == WorkingDays:
+		return fmt.Sprintf("%dwd", l.Days)
+	case l.Unit == WorkingHours && l.Time%time.Hour == 0:
+		return fmt.Sprintf("%dwh", l.Time/time.Hour)
+	case l.Unit == WorkingHours:
+		return fmt.Sprintf("%dwm", l.Time/time.Minute)
+	case l.Time%time.Hour == 0:
+		return fmt.Sprintf("%dh", l.Time/time.Hour)
+	default:
+		return fmt.Sprintf("%dm", l.Time/time.Minute)
+	}
+}
+
 // Due is when the limit runs out if its clock starts at from.
 func (l Limit) Due(c *Calendar, from time.Time) time.Time {
 	switch l.Unit {
@@ -99,6 +118,10 @@ func (l Limit) Due(c *Calendar, from time.Time) time.Time {
 		return from.In(c.Location()).Add(l.Time)
 	}
 }
+
+// Between is the time from a to b on the limit's clock: working time, or clock time for
+// a ClockTime limit (how long a pause held the deadline back).
+func (l Limit) Between(c *Calendar, a, b time.Time) time.Duration { return l.measure(c, a, b) }
 
 // measure is the time from a to b on the limit's clock.
 func (l Limit) measure(c *Calendar, a, b time.Time) time.Duration {

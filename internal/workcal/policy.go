@@ -71,7 +71,25 @@ type Request struct {
 	// Category is the path from the root of the category tree to the
 	// ticket's category, e.g. {"城乡建设", "城市建设和市政管理", "自来水供应"}.
 	Category []string
+	// CategoryIDs is the same path as ids, when known: a rule naming a category by
+	// id (an administrator's pick, safe from renames and repeated names) matches it.
+	CategoryIDs []string
 }
+
+// RequestTypes and Urgencies are the values a rule or request may name, in display order.
+func RequestTypes() []string { return slices.Clone(requestTypes) }
+func Urgencies() []string    { return slices.Clone(urgencies) }
+
+// RuleError is what is wrong with one field of one rule; Rule counts from 1 and Field is
+// the rule document's name of it (type, category, urgency, sign_for, handling, reply,
+// supervise, pause, warn_at).
+type RuleError struct {
+	Rule   int
+	Field  string
+	Reason string
+}
+
+func (e *RuleError) Error() string { return fmt.Sprintf("rule %d: %s: %s", e.Rule, e.Field, e.Reason) }
 
 // Limits are a request's resolved limits.
 type Limits struct {
@@ -124,12 +142,14 @@ func DefaultPolicy() *Policy {
 	return p
 }
 
-// NewPolicy checks every rule; the error names each bad rule by position.
+// NewPolicy checks every rule; the error joins a *RuleError for each bad field, naming the
+// rule by position.
 func NewPolicy(rules []Rule) (*Policy, error) {
 	var errs []error
 	for i, r := range rules {
-		if err := r.validate(); err != nil {
-			errs = append(errs, fmt.Errorf("rule %d: %w", i+1, err))
+		for _, e := range r.validate() {
+			e.Rule = i + 1
+			errs = append(errs, e)
 		}
 	}
 	if err := errors.Join(errs...); err != nil {
@@ -141,27 +161,34 @@ func NewPolicy(rules []Rule) (*Policy, error) {
 // Rules are the policy's rules in order.
 func (p *Policy) Rules() []Rule { return slices.Clone(p.rules) }
 
-func (r Rule) validate() error {
+func (r Rule) validate() []*RuleError {
+	var errs []*RuleError
+	bad := func(field, format string, args ...any) {
+		errs = append(errs, &RuleError{Field: field, Reason: fmt.Sprintf(format, args...)})
+	}
 	if r.Type != "" && !slices.Contains(requestTypes, r.Type) {
-		return fmt.Errorf("request type %q, want one of %v", r.Type, requestTypes)
+		bad("type", "request type %q, want one of %v", r.Type, requestTypes)
 	}
 	if r.Urgency != "" && !slices.Contains(urgencies, r.Urgency) {
-		return fmt.Errorf("urgency %q, want one of %v", r.Urgency, urgencies)
+		bad("urgency", "urgency %q, want one of %v", r.Urgency, urgencies)
 	}
-	for name, l := range map[string]Limit{"sign-for": r.SignFor, "handling": r.Handling, "reply": r.Reply, "supervise": r.Supervise} {
-		if !l.IsZero() {
-			if err := l.validate(); err != nil {
-				return fmt.Errorf("%s %w", name, err)
+	for _, f := range []struct {
+		name string
+		l    Limit
+	}{{"sign_for", r.SignFor}, {"handling", r.Handling}, {"reply", r.Reply}, {"supervise", r.Supervise}} {
+		if !f.l.IsZero() {
+			if err := f.l.validate(); err != nil {
+				bad(f.name, "%v", err)
 			}
 		}
 	}
 	if r.Pause != PauseInherit && r.Pause != PauseAllowed && r.Pause != PauseDenied {
-		return fmt.Errorf("pause %q, want allow or deny", r.Pause)
+		bad("pause", "pause %q, want allow or deny", r.Pause)
 	}
 	if r.WarnAt < 0 || r.WarnAt >= 1 {
-		return fmt.Errorf("warning share %v, want between 0 and 1", r.WarnAt)
+		bad("warn_at", "warning share %v, want between 0 and 1", r.WarnAt)
 	}
-	return nil
+	return errs
 }
 
 // specificity orders matching rules; -1 means the rule does not match.
@@ -172,6 +199,9 @@ func (r Rule) specificity(q Request) int {
 	depth := 0
 	if r.Category != "" {
 		i := slices.Index(q.Category, r.Category)
+		if i < 0 {
+			i = slices.Index(q.CategoryIDs, r.Category)
+		}
 		if i < 0 {
 			return -1
 		}

@@ -1,7 +1,10 @@
 package workcal
 
 import (
+	"errors"
+	"fmt"
 	"math/rand"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -76,6 +79,38 @@ func TestAdministratorRulesOverride(t *testing.T) {
 	p, _ = NewPolicy([]Rule{{Type: Consult, Handling: InWorkingDays(2)}})
 	if _, err := p.Resolve(Request{Type: Consult, Urgency: Normal}); err == nil {
 		t.Error("a request without a sign-for limit resolved")
+	}
+}
+
+// Whether the clock may pause (挂起) follows the same specificity as the limits.
+func TestPauseRules(t *testing.T) {
+	p, err := NewPolicy(append(DefaultRules(),
+		Rule{Category: "自来水供应", Pause: PauseDenied},                  // a burst main cannot wait on the citizen
+		Rule{Type: Consult, Pause: PauseDenied},                      // nor can a consultation
+		Rule{Category: "城乡建设", Urgency: Urgent, Pause: PauseAllowed}, // but an urgent works ticket may
+	))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		q    Request
+		want bool
+	}{
+		{Request{Type: Help, Urgency: Normal}, true},
+		{Request{Type: Complaint, Urgency: Expedited}, true},
+		{Request{Type: Complaint, Urgency: Urgent}, false},
+		{Request{Type: Help, Urgency: Normal, Category: water}, false},
+		{Request{Type: Consult, Urgency: Normal}, false},
+		{Request{Type: Help, Urgency: Urgent, Category: water}, true},
+		{Request{Type: Report, Urgency: Normal, Category: []string{"城乡建设", "安全生产"}}, true},
+	} {
+		l, err := p.Resolve(tc.q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l.Pausable != tc.want {
+			t.Errorf("%+v: pausable %v, want %v", tc.q, l.Pausable, tc.want)
+		}
 	}
 }
 
@@ -218,6 +253,60 @@ func TestDeadlineProperties(t *testing.T) {
 		}
 		if moved, paused := l.Handling.measure(c, d.Handling.Due, pd.Handling.Due), l.Handling.measure(c, ps, pe); moved != paused {
 			t.Fatalf("%+v: pause of %s moved the deadline by %s", q, paused, moved)
+		}
+	}
+}
+
+// TestRuleErrorFields: each bad field of a rule is named, so an administrator's form can
+// show the reason beside it.
+func TestRuleErrorFields(t *testing.T) {
+	_, err := NewPolicy([]Rule{{Handling: InWorkingDays(1)}, {Type: "投诉", Reply: InWorkingDays(0), WarnAt: 2}})
+	var got []string
+	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
+		var re *RuleError
+		if !errors.As(e, &re) {
+			t.Fatalf("%v is not a *RuleError", e)
+		}
+		got = append(got, fmt.Sprintf("%d.%s", re.Rule, re.Field))
+	}
+	if want := []string{"2.type", "2.reply", "2.warn_at"}; !slices.Equal(got, want) {
+		t.Errorf("fields %v, want %v", got, want)
+	}
+}
+
+// TestRuleByCategoryID: a rule naming a category by id matches requests whose id path holds
+// it, at that depth; the name path alone does not.
+func TestRuleByCategoryID(t *testing.T) {
+	p, err := NewPolicy(append(DefaultRules(), Rule{Type: Complaint, Category: "cs-srhw", Handling: InWorkingDays(5)}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := []string{"城乡建设", "市容环卫", "占道经营"}
+	l, _ := p.Resolve(Request{Type: Complaint, Urgency: Normal, Category: names, CategoryIDs: []string{"cs", "cs-srhw", "cs-srhw-zdjy"}})
+	if l.Handling != InWorkingDays(5) {
+		t.Errorf("by id: handling %s, want 5 working days", l.Handling)
+	}
+	l, _ = p.Resolve(Request{Type: Complaint, Urgency: Normal, Category: names})
+	if l.Handling != InWorkingDays(15) {
+		t.Errorf("without ids: handling %s, want the 15-day default", l.Handling)
+	}
+}
+
+func TestLimitSpec(t *testing.T) {
+	for _, s := range []string{"15wd", "4wh", "90wm", "24h", "30m"} {
+		l, err := ParseLimit(s)
+		if err != nil || l.Spec() != s {
+			t.Errorf("ParseLimit(%q).Spec() = %q, %v", s, l.Spec(), err)
+		}
+	}
+	if (Limit{}).Spec() != "" {
+		t.Error("the zero limit has a spec")
+	}
+	for _, r := range DefaultRules() {
+		for _, l := range []Limit{r.SignFor, r.Handling, r.Reply, r.Supervise} {
+			if back, err := ParseLimit(l.Spec()); !l.IsZero() && (err != nil || back != l) {
+				t.Errorf("default limit %v does not round-trip: %q → %v, %v", l, l.Spec(), back, err)
+			}
 		}
 	}
 }
