@@ -8,6 +8,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -45,7 +46,7 @@ func placeholders(rows, cols int, anonymous bool) string {
 
 // Column types of the bulk-loaded tables on PostgreSQL, in column order.
 var (
-	ticketTypes  = strings.Fields(`text text text text text text text text float8 float8 text text text text text text text text text text int8 int8 bool bool int4 int4 text text text text text int8 int8 int8 int4`)
+	ticketTypes  = strings.Fields(`text text text text text text text text float8 float8 text text text text text text text text text text int8 int8 bool bool int4 int4 text text text text text int8 int8 int8 int4 bool int8 text bool`)
 	eventTypes   = strings.Fields(`text text int4 text text text text text text text text text int8`)
 	citizenTypes = strings.Fields(`text text text text text text bool text text int4 int8 int8`)
 )
@@ -154,12 +155,24 @@ func (tx *Tx) BulkCache(ctx context.Context, mb int) error {
 // BulkInsertTickets stores tickets (ids, numbers, states and times set by the caller) and
 // their events (ids, sequence numbers and ticket ids set by the caller). Co-handling
 // departments are not written to the side table; seeded tickets have none.
-func (tx *Tx) BulkInsertTickets(ctx context.Context, ts []*ticket.Ticket, evs []ticket.Event) error {
+//
+// tokens, when not nil, are the tickets' search words (one per ticket), written with them
+// so that the full-text index is built by the load itself (benchmarks: no reindex after).
+func (tx *Tx) BulkInsertTickets(ctx context.Context, ts []*ticket.Ticket, evs []ticket.Event, tokens []TicketTokens) error {
 	rows := make([][]any, len(ts))
 	for i, t := range ts {
 		rows[i] = ticketArgs(t)
+		if tokens != nil {
+			tk := tokens[i]
+			rows[i] = append(rows[i], tk.Subject, tk.Body, tk.Address, tk.Dict)
+		}
 	}
-	if err := tx.bulkInsertTyped(ctx, "tickets", ticketColumns, ticketTypes, rows); err != nil {
+	cols, types := ticketColumns, ticketTypes
+	if tokens != nil {
+		cols += `, subject_tokens, body_tokens, address_tokens, search_dict`
+		types = append(slices.Clip(types), "text", "text", "text", "text")
+	}
+	if err := tx.bulkInsertTyped(ctx, "tickets", cols, types, rows); err != nil {
 		return err
 	}
 	rows = make([][]any, len(evs))

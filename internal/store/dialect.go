@@ -34,7 +34,7 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	// writing while serve runs); foreign keys are off by default in SQLite; synchronous FULL
 	// because an acknowledged ticket must survive a power cut (group commit pays for it).
 	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
-		"&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_txlock=immediate"
+		"&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_pragma=temp_store(MEMORY)&_txlock=immediate"
 	writer, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("store: open sqlite: %w", err)
@@ -49,7 +49,7 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("store: open sqlite %s: %w", path, err)
 	}
 	if path == ":memory:" {
-		return &Store{db: writer, writer: writer, dialect: sqliteDialect}, nil
+		return &Store{db: newReadPool(writer, false), writer: writer, dialect: sqliteDialect}, nil
 	}
 	readDSN := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&mode=ro"
 	readers, err := sql.Open("sqlite", readDSN)
@@ -59,7 +59,7 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	}
 	readers.SetMaxOpenConns(4)
 	readers.SetMaxIdleConns(4)
-	return &Store{db: readers, writer: writer, dialect: sqliteDialect}, nil
+	return &Store{db: newReadPool(readers, true), writer: writer, dialect: sqliteDialect}, nil
 }
 
 func openPostgres(ctx context.Context, url string) (*Store, error) {
@@ -79,7 +79,7 @@ func openPostgres(ctx context.Context, url string) (*Store, error) {
 		return nil, err
 	}
 	ddl.SetMaxOpenConns(1)
-	return &Store{db: db, writer: db, ddl: ddl, dialect: postgresDialect}, nil
+	return &Store{db: newReadPool(db, false), writer: db, ddl: ddl, dialect: postgresDialect}, nil
 }
 
 var sqliteDialect = dialect{name: "sqlite", migrations: sqliteMigrations}

@@ -103,6 +103,34 @@ func (tx *Tx) SaveArticle(ctx context.Context, a *Article, tk ArticleTokens, not
 	return nil
 }
 
+// ArticleIDs lists every article's id (for re-segmenting after a dictionary change).
+func (s *Store) ArticleIDs(ctx context.Context) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id FROM kb_articles ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: article ids: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+// SetArticleTokens rewrites an article's search words only (no new version).
+func (tx *Tx) SetArticleTokens(ctx context.Context, id string, tk ArticleTokens) error {
+	_, err := tx.exec(ctx, `UPDATE kb_articles SET title_tokens = $1, keywords_tokens = $2, body_tokens = $3 WHERE id = $4`,
+		tk.Title, tk.Keywords, tk.Body, id)
+	if err != nil {
+		return fmt.Errorf("store: article tokens: %w", err)
+	}
+	return nil
+}
+
 // ArticleForUpdate reads an article inside a write transaction.
 func (tx *Tx) ArticleForUpdate(ctx context.Context, id string) (*Article, error) {
 	return scanArticle(tx.queryRow(ctx, `SELECT `+articleColumns+` FROM kb_articles WHERE id = $1`+tx.s.dialect.forUpdate, id))

@@ -15,10 +15,10 @@ func (tx *Tx) SaveDepartment(ctx context.Context, d *org.Department) error {
 	if d.ID == "" {
 		d.ID = NewID()
 	}
-	_, err := tx.exec(ctx, `INSERT INTO departments (id, code, name, parent_id, kind, phone, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)
-		ON CONFLICT (id) DO UPDATE SET code = $2, name = $3, parent_id = $4, kind = $5, phone = $6`,
-		d.ID, d.Code, d.Name, d.ParentID, string(d.Kind), d.Phone, ms(tx.s.now()))
+	_, err := tx.exec(ctx, `INSERT INTO departments (id, code, name, parent_id, kind, phone, created_at, email)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		ON CONFLICT (id) DO UPDATE SET code = $2, name = $3, parent_id = $4, kind = $5, phone = $6, email = $8`,
+		d.ID, d.Code, d.Name, d.ParentID, string(d.Kind), d.Phone, ms(tx.s.now()), d.Email)
 	if err != nil {
 		return fmt.Errorf("store: save department: %w", tx.s.dialect.mapErr(err))
 	}
@@ -27,7 +27,7 @@ func (tx *Tx) SaveDepartment(ctx context.Context, d *org.Department) error {
 
 // Departments lists every department.
 func (s *Store) Departments(ctx context.Context) ([]org.Department, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, code, name, parent_id, kind, phone FROM departments ORDER BY code`)
+	rows, err := s.db.QueryContext(ctx, `SELECT id, code, name, parent_id, kind, phone, email FROM departments ORDER BY code`)
 	if err != nil {
 		return nil, err
 	}
@@ -35,7 +35,7 @@ func (s *Store) Departments(ctx context.Context) ([]org.Department, error) {
 	var out []org.Department
 	for rows.Next() {
 		var d org.Department
-		if err := rows.Scan(&d.ID, &d.Code, &d.Name, &d.ParentID, &d.Kind, &d.Phone); err != nil {
+		if err := rows.Scan(&d.ID, &d.Code, &d.Name, &d.ParentID, &d.Kind, &d.Phone, &d.Email); err != nil {
 			return nil, err
 		}
 		out = append(out, d)
@@ -46,8 +46,8 @@ func (s *Store) Departments(ctx context.Context) ([]org.Department, error) {
 // DepartmentByCode finds a department by its code.
 func (s *Store) DepartmentByCode(ctx context.Context, code string) (*org.Department, error) {
 	var d org.Department
-	err := s.db.QueryRowContext(ctx, `SELECT id, code, name, parent_id, kind, phone FROM departments WHERE code = $1`, code).
-		Scan(&d.ID, &d.Code, &d.Name, &d.ParentID, &d.Kind, &d.Phone)
+	err := s.db.QueryRowContext(ctx, `SELECT id, code, name, parent_id, kind, phone, email FROM departments WHERE code = $1`, code).
+		Scan(&d.ID, &d.Code, &d.Name, &d.ParentID, &d.Kind, &d.Phone, &d.Email)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}

@@ -37,24 +37,31 @@ type OutboxMessage struct {
 	ProviderID     string     `json:"provider_id,omitempty"`
 	CreatedAt      time.Time  `json:"created_at"`
 	SentAt         *time.Time `json:"sent_at,omitempty"`
+	// DeliveryStatus is what the MC's receipts say of an SMS: "" (none yet), pending,
+	// delivered or undelivered; a long text counts as one message over all its parts.
+	DeliveryStatus string     `json:"delivery_status,omitempty"`
+	DeliveryDetail string     `json:"delivery_detail,omitempty"` // e.g. "2/3 parts delivered", "part 2/3: UNDELIV err:001"
+	DeliveryAt     *time.Time `json:"delivery_at,omitempty"`     // when the latest receipt reached the hotline
 }
 
 const outboxColumns = `id, channel, recipient, template, subject, body, ticket_id, ticket_number, idempotency_key,
-	status, attempts, next_attempt_at, claimed_by, last_error, provider_id, created_at, sent_at`
+	status, attempts, next_attempt_at, claimed_by, last_error, provider_id, created_at, sent_at,
+	delivery_status, delivery_detail, delivery_at`
 
 func scanOutbox(row scanner) (*OutboxMessage, error) {
 	var m OutboxMessage
 	var next, created int64
-	var sent sql.NullInt64
+	var sent, delivery sql.NullInt64
 	err := row.Scan(&m.ID, &m.Channel, &m.Recipient, &m.Template, &m.Subject, &m.Body, &m.TicketID, &m.TicketNumber,
-		&m.IdempotencyKey, &m.Status, &m.Attempts, &next, &m.ClaimedBy, &m.LastError, &m.ProviderID, &created, &sent)
+		&m.IdempotencyKey, &m.Status, &m.Attempts, &next, &m.ClaimedBy, &m.LastError, &m.ProviderID, &created, &sent,
+		&m.DeliveryStatus, &m.DeliveryDetail, &delivery)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
 	if err != nil {
 		return nil, err
 	}
-	m.NextAttemptAt, m.CreatedAt, m.SentAt = fromMS(next), fromMS(created), fromNullMS(sent)
+	m.NextAttemptAt, m.CreatedAt, m.SentAt, m.DeliveryAt = fromMS(next), fromMS(created), fromNullMS(sent), fromNullMS(delivery)
 	return &m, nil
 }
 
@@ -139,6 +146,9 @@ type OutboxResult struct {
 	Error      string
 	Next       time.Time // failed: when to try again
 	At         time.Time
+	// ReceiptIDs are the MC's message ids of a sent SMS, one per part, which its delivery
+	// receipts will name (see RecordReceipt).
+	ReceiptIDs []string
 }
 
 // FinishMessage records an attempt's outcome, if node still holds the message: a node whose
@@ -153,6 +163,12 @@ func (s *Store) FinishMessage(ctx context.Context, id, node string, r OutboxResu
 		if r.Status == OutboxDead {
 			next = ms(r.At)
 		}
+		if r.Status == OutboxSent && len(r.ReceiptIDs) > 0 {
+			// Receipt rows first, as RecordReceipt takes them, then the outbox row.
+			if err := tx.linkReceipts(ctx, id, r.ReceiptIDs); err != nil {
+				return err
+			}
+		}
 		res, err := tx.exec(ctx, `UPDATE outbox SET status = $3, provider_id = $4, last_error = $5,
 			next_attempt_at = $6, sent_at = $7 WHERE id = $1 AND claimed_by = $2 AND status = 'sending'`,
 			id, node, r.Status, r.ProviderID, r.Error, next, sent)
@@ -161,6 +177,9 @@ func (s *Store) FinishMessage(ctx context.Context, id, node string, r OutboxResu
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
 			return fmt.Errorf("%w: message %s is no longer held by %s", ErrConflict, id, node)
+		}
+		if r.Status == OutboxSent && len(r.ReceiptIDs) > 0 {
+			return tx.settleDelivery(ctx, id) // receipts that came before this outcome
 		}
 		return nil
 	})

@@ -2,7 +2,10 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"encoding/json"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -42,16 +45,17 @@ type TicketText struct {
 }
 
 // TicketsToIndex returns up to limit tickets segmented with another dictionary version than
-// dict (or never), for hotline search reindex.
+// dict (or never), with ids after after (a keyset cursor: each batch starts where the last
+// one ended instead of skipping the rows already done), for hotline search reindex.
 // With dict "" it returns only rows never indexed (or marked pending): an equality on an
 // indexed column, cheap enough to run before a search.
-func (s *Store) TicketsToIndex(ctx context.Context, dict string, limit int) ([]TicketText, error) {
+func (s *Store) TicketsToIndex(ctx context.Context, dict, after string, limit int) ([]TicketText, error) {
 	cond := "search_dict <> $1"
 	if dict == "" {
 		cond = "search_dict = $1"
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT id, number, subject, description, reply, address FROM tickets
-		WHERE `+cond+` ORDER BY id LIMIT `+strconv.Itoa(limit), dict)
+		WHERE `+cond+` AND id > $2 ORDER BY id LIMIT `+strconv.Itoa(limit), dict, after)
 	if err != nil {
 		return nil, fmt.Errorf("store: tickets to index: %w", err)
 	}
@@ -65,6 +69,13 @@ func (s *Store) TicketsToIndex(ctx context.Context, dict string, limit int) ([]T
 		out = append(out, t)
 	}
 	return out, rows.Err()
+}
+
+// CountTicketsToIndex counts the tickets not segmented with dictionary version dict.
+func (s *Store) CountTicketsToIndex(ctx context.Context, dict string) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM tickets WHERE search_dict <> $1`, dict).Scan(&n)
+	return n, err
 }
 
 // TicketSearch is a full-text query over tickets with the list's filters.
@@ -82,10 +93,15 @@ type TicketSearch struct {
 	Departments []string
 	Limit       int // default 20, at most 200
 	Offset      int
+	// Rank scores the candidates from their stored words: docs[i] is the subject, body and
+	// address tokens of the i-th; the answer is one score per candidate (higher is better).
+	Rank func(docs [][]string) []float64
 }
 
-// RankWindow is how many of the newest matches a ticket search ranks.
-var RankWindow = 5000
+// RankWindow is how many of the newest matches a ticket search ranks: reading and scoring
+// them is most of a search's time (1 M tickets, SQLite: p95 31 ms with 1000, 293 ms with
+// 5000; docs/search-bench-2026-11-21.txt).
+var RankWindow = 1000
 
 // TicketHit is a ticket and its relevance (higher is better; comparable within one answer).
 type TicketHit struct {
@@ -93,8 +109,11 @@ type TicketHit struct {
 	Score  float64
 }
 
-// SearchTickets ranks tickets by BM25 (SQLite: subject 4, body 1, address 2) or
-// ts_rank_cd (PostgreSQL: subject A, address B, body C), newest first among equals.
+// SearchTickets finds the newest RankWindow matches (the database's full-text index does
+// the matching), scores them with f.Rank over their stored words (subject, body, address),
+// and returns a page of the best, newest first among equals. The scoring is the caller's
+// (textseg.Query.RankWindow), so it is the same on both databases; without f.Rank the hits
+// are newest first.
 func (s *Store) SearchTickets(ctx context.Context, f TicketSearch) ([]TicketHit, error) {
 	var where []string
 	var args []any
@@ -106,21 +125,27 @@ func (s *Store) SearchTickets(ctx context.Context, f TicketSearch) ([]TicketHit,
 		}
 		return col + " IN (" + strings.Join(ph, ", ") + ")"
 	}
-	var q string
+	const cols = `t.id, t.created_at, t.subject_tokens, t.body_tokens, t.address_tokens`
+	var q, newest string
 	if s.dialect.name == "postgres" {
 		if strings.TrimSpace(f.TSQuery) == "" {
 			return nil, nil
 		}
-		q = `SELECT ` + prefixCols("t.", ticketColumns) + `, ts_rank_cd(t.search, q) AS score
-			FROM tickets t, to_tsquery('simple', ` + arg(f.TSQuery) + `) q`
-		where = append(where, "t.search @@ q")
+		q = `SELECT ` + cols + ` FROM tickets t`
+		// The query is written into the statement, not bound: with a parameter the driver's
+		// prepared statement soon runs a generic plan, which cannot tell 问题 (a third of
+		// the tickets: walk created_at backwards) from a rare word (GIN bitmap) and took
+		// seconds for common words at 1 M tickets. Quoting doubles single quotes
+		// (standard_conforming_strings, on since PostgreSQL 9.1, keeps backslashes).
+		where = append(where, "t.search @@ to_tsquery('simple', '"+strings.ReplaceAll(f.TSQuery, "'", "''")+"')")
+		newest = " ORDER BY t.created_at DESC, t.id DESC"
 	} else {
 		if strings.TrimSpace(f.FTS5) == "" {
 			return nil, nil
 		}
-		q = `SELECT ` + prefixCols("t.", ticketColumns) + `, -bm25(ticket_search, 4.0, 1.0, 2.0) AS score
-			FROM ticket_search JOIN tickets t ON t.rowid = ticket_search.rowid`
+		q = `SELECT ` + cols + ` FROM ticket_search JOIN tickets t ON t.rowid = ticket_search.rowid`
 		where = append(where, "ticket_search MATCH "+arg(f.FTS5))
+		newest = " ORDER BY ticket_search.rowid DESC" // FTS5 walks its doclists backwards; rowids grow with inserts
 	}
 	if len(f.States) > 0 {
 		vals := make([]string, len(f.States))
@@ -156,47 +181,107 @@ func (s *Store) SearchTickets(ctx context.Context, f TicketSearch) ([]TicketHit,
 		limit = 20
 	}
 	limit = min(limit, 200)
-	// Ranking scores every match before LIMIT, which is what costs with common words
-	// (小区, 问题: a large share of the tickets). Only the newest RankWindow matches are
-	// ranked (docs/text-search.md); below that every match is, identically on both databases.
-	newest := " ORDER BY t.created_at DESC"
-	if s.dialect.name != "postgres" {
-		newest = " ORDER BY ticket_search.rowid DESC" // FTS5 walks its doclists backwards; rowids grow with inserts
+	// Scoring every match is what costs with common words (小区, 问题: a large share of the
+	// tickets): only the newest RankWindow matches are read and ranked (docs/text-search.md).
+	// Below that every match is, identically on both databases.
+	type cand struct {
+		id      string
+		created int64
+		score   float64
 	}
-	q = `SELECT * FROM (` + q + ` WHERE ` + strings.Join(where, " AND ") + newest + ` LIMIT ` + strconv.Itoa(RankWindow) +
-		`) m ORDER BY score DESC, created_at DESC, id DESC LIMIT ` + strconv.Itoa(limit) + ` OFFSET ` + strconv.Itoa(max(f.Offset, 0))
-	rows, err := s.db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: search tickets: %w", err)
+	var cands []cand
+	var docs [][]string
+	read := func(extra string) error {
+		cands, docs = cands[:0], docs[:0]
+		rows, err := s.db.QueryContext(ctx, q+` WHERE `+strings.Join(where, " AND ")+extra+newest+` LIMIT `+strconv.Itoa(RankWindow), args...)
+		if err != nil {
+			return fmt.Errorf("store: search tickets: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var c cand
+			var subj, body, addr string
+			if err := rows.Scan(&c.id, &c.created, &subj, &body, &addr); err != nil {
+				return err
+			}
+			cands = append(cands, c)
+			docs = append(docs, []string{subj, body, addr})
+		}
+		return rows.Err()
 	}
-	defer rows.Close()
-	var out []TicketHit
-	for rows.Next() {
-		var h TicketHit
-		t, err := scanTicket(scoreScanner{rows, &h.Score})
+	if s.dialect.name == "postgres" {
+		// The newest RankWindow matches are looked for in a recent slice first, then
+		// everywhere: a slice with RankWindow matches holds the newest ones, so the answer
+		// is the same, but PostgreSQL reads only that slice's matches (a GIN bitmap ANDed
+		// with the created_at range) instead of every match's row. The slice is sized from
+		// the planner's own estimate of the matches (its statistics of the lexemes), for
+		// about twice RankWindow of them if tickets were spread evenly over time.
+		cut, err := s.searchSlice(ctx, strings.Join(where, " AND "), args)
 		if err != nil {
 			return nil, err
 		}
-		h.Ticket = t
-		out = append(out, h)
+		if cut > 0 && (f.From.IsZero() || ms(f.From) < cut) {
+			if err := read(" AND t.created_at >= " + strconv.FormatInt(cut, 10)); err != nil {
+				return nil, err
+			}
+		}
+		if len(cands) < RankWindow {
+			if err := read(""); err != nil {
+				return nil, err
+			}
+		}
+	} else if err := read(""); err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
-}
-
-// scoreScanner scans a ticket row followed by one more column.
-type scoreScanner struct {
-	row   scanner
-	score *float64
-}
-
-func (s scoreScanner) Scan(dest ...any) error { return s.row.Scan(append(dest, s.score)...) }
-
-func prefixCols(p, cols string) string {
-	parts := strings.Split(cols, ",")
-	for i, c := range parts {
-		parts[i] = p + strings.TrimSpace(c)
+	if f.Rank != nil {
+		for i, sc := range f.Rank(docs) {
+			cands[i].score = sc
+		}
 	}
-	return strings.Join(parts, ", ")
+	sort.Slice(cands, func(i, j int) bool {
+		a, b := cands[i], cands[j]
+		if a.score != b.score {
+			return a.score > b.score
+		}
+		if a.created != b.created {
+			return a.created > b.created
+		}
+		return a.id > b.id
+	})
+	off := max(f.Offset, 0)
+	if off >= len(cands) {
+		return nil, nil
+	}
+	page := cands[off:min(off+limit, len(cands))]
+	ids := make([]any, len(page))
+	ph := make([]string, len(page))
+	for i, c := range page {
+		ids[i] = c.id
+		ph[i] = "$" + strconv.Itoa(i+1)
+	}
+	trows, err := s.db.QueryContext(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE id IN (`+strings.Join(ph, ", ")+`)`, ids...)
+	if err != nil {
+		return nil, fmt.Errorf("store: search tickets: %w", err)
+	}
+	defer trows.Close()
+	byID := make(map[string]*ticket.Ticket, len(page))
+	for trows.Next() {
+		t, err := scanTicket(trows)
+		if err != nil {
+			return nil, err
+		}
+		byID[t.ID] = t
+	}
+	if err := trows.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]TicketHit, 0, len(page))
+	for _, c := range page {
+		if t := byID[c.id]; t != nil { // deleted between the two reads: left out
+			out = append(out, TicketHit{Ticket: t, Score: c.score})
+		}
+	}
+	return out, nil
 }
 
 // TrainingTicket is a closed or imported ticket with its category, for the dispatch model.
@@ -274,4 +359,51 @@ func (s *Store) CountTrainingTickets(ctx context.Context) (int, error) {
 	var n int
 	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM tickets WHERE category_id <> '' AND (state = 'closed' OR channel = 'import')`).Scan(&n)
 	return n, err
+}
+
+// searchSlice returns the created_at (ms) after which about 2×RankWindow of the tickets
+// matching where are expected, from PostgreSQL's estimate of the matches and the span of
+// creation times; 0 when the slice would be most of the table anyway.
+func (s *Store) searchSlice(ctx context.Context, where string, args []any) (int64, error) {
+	var plan []byte
+	if err := s.db.QueryRowContext(ctx, `EXPLAIN (FORMAT JSON) SELECT 1 FROM tickets t WHERE `+where, args...).Scan(&plan); err != nil {
+		return 0, fmt.Errorf("store: search estimate: %w", err)
+	}
+	var p []struct {
+		Plan struct {
+			Rows float64 `json:"Plan Rows"`
+		} `json:"Plan"`
+	}
+	if err := json.Unmarshal(plan, &p); err != nil || len(p) == 0 {
+		return 0, nil // no estimate: search everything
+	}
+	est := p[0].Plan.Rows
+	frac := 2 * float64(RankWindow) / max(est, 1)
+	if frac >= 0.5 {
+		return 0, nil
+	}
+	var lo, hi sql.NullInt64
+	if err := s.db.QueryRowContext(ctx, `SELECT MIN(created_at), MAX(created_at) FROM tickets`).Scan(&lo, &hi); err != nil {
+		return 0, fmt.Errorf("store: search span: %w", err)
+	}
+	if !lo.Valid || hi.Int64 <= lo.Int64 {
+		return 0, nil
+	}
+	return hi.Int64 - int64(frac*float64(hi.Int64-lo.Int64)), nil
+}
+
+// scoreScanner scans a row followed by one more column (the score).
+type scoreScanner struct {
+	row   scanner
+	score *float64
+}
+
+func (s scoreScanner) Scan(dest ...any) error { return s.row.Scan(append(dest, s.score)...) }
+
+func prefixCols(p, cols string) string {
+	parts := strings.Split(cols, ",")
+	for i, c := range parts {
+		parts[i] = p + strings.TrimSpace(c)
+	}
+	return strings.Join(parts, ", ")
 }

@@ -25,7 +25,7 @@ var ErrConflict = errors.New("conflict")
 // Store is the database. Reads may run concurrently; on SQLite writes go through one
 // connection (SQLite allows one writer at a time, and queueing in Go beats SQLITE_BUSY).
 type Store struct {
-	db      *sql.DB      // readers (PostgreSQL: everything)
+	db      *readPool    // readers (PostgreSQL: everything)
 	writer  *sql.DB      // SQLite: the single writer connection; PostgreSQL: same as db
 	group   *groupWriter // SQLite: batches transactions onto the writer; nil on PostgreSQL
 	dialect dialect
@@ -36,6 +36,8 @@ type Store struct {
 	// ddl is PostgreSQL's own connection for creating day sequences: taken from the main
 	// pool, it could wait forever behind transactions that all wait on it.
 	ddl *sql.DB
+
+	auth authCache
 
 	closeOnce sync.Once
 	closeErr  error
@@ -80,7 +82,7 @@ func (s *Store) close() error {
 	}
 	err := s.db.Close()
 	for _, other := range []*sql.DB{s.writer, s.ddl} {
-		if other != nil && other != s.db {
+		if other != nil && other != s.db.DB {
 			if err2 := other.Close(); err == nil {
 				err = err2
 			}
@@ -93,7 +95,7 @@ func (s *Store) close() error {
 func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
 
 // DB exposes the reader pool for adapters that keep their own tables (e.g. benchmarks).
-func (s *Store) DB() *sql.DB { return s.db }
+func (s *Store) DB() *sql.DB { return s.db.DB }
 
 // Tx is a write transaction. Every multi-statement change goes through InTx, so a failed
 // request changes nothing.
@@ -101,6 +103,9 @@ type Tx struct {
 	tx   *sql.Tx
 	s    *Store
 	prep func(context.Context, string) *sql.Stmt // SQLite's statement cache; nil on PostgreSQL (pgx caches)
+	// touchedAuth is set when the transaction writes users, sessions or API keys, so the
+	// auth cache is invalidated again once it has committed or rolled back.
+	touchedAuth *bool
 }
 
 func (tx *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
@@ -145,7 +150,13 @@ func (s *Store) InTx(ctx context.Context, fn func(*Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	if err := fn(&Tx{tx: tx, s: s}); err != nil {
+	var touchedAuth bool
+	defer func() {
+		if touchedAuth {
+			s.auth.changed()
+		}
+	}()
+	if err := fn(&Tx{tx: tx, s: s, touchedAuth: &touchedAuth}); err != nil {
 		_ = tx.Rollback()
 		return err
 	}

@@ -24,6 +24,7 @@ func TestStore(t *testing.T) {
 			t.Run("numbers unique under concurrency", func(t *testing.T) { testNumbers(t, b.Open(t)) })
 			t.Run("ticket round trip and versions", func(t *testing.T) { testTicketRoundTrip(t, b.Open(t)) })
 			t.Run("failed transaction changes nothing", func(t *testing.T) { testRollback(t, b.Open(t)) })
+			t.Run("bulk insert keeps the suspension and sign-for columns", func(t *testing.T) { testBulkFlags(t, b.Open(t)) })
 			t.Run("list filters and cursor", func(t *testing.T) { testList(t, b.Open(t)) })
 			t.Run("citizens", func(t *testing.T) { testCitizens(t, b.Open(t)) })
 			t.Run("users sessions keys audit", func(t *testing.T) { testUsers(t, b.Open(t)) })
@@ -160,7 +161,8 @@ func testTicketRoundTrip(t *testing.T, st *store.Store) {
 		t.Fatal(err)
 	}
 	if got.Subject != "占道经营" || *got.Lat != lat || got.Phone != tk.Phone || !got.CreatedAt.Equal(at) ||
-		got.Fields["stall_count"].Value != 3.0 || got.Version != 1 {
+		got.Fields["stall_count"].Value != 3.0 || got.Version != 1 || got.Suspended || got.SuspendedAt != nil ||
+		got.SignOverdue || got.PauseDenied {
 		t.Fatalf("round trip changed the ticket: %+v", got)
 	}
 	ev, err := ticket.Apply(got, ticket.Command{Action: ticket.ActDispatch, DepartmentID: "d1", Actor: "u1", Role: "dispatcher"}, at.Add(time.Minute))
@@ -170,6 +172,9 @@ func testTicketRoundTrip(t *testing.T, st *store.Store) {
 	deadline := at.AddDate(0, 0, 15)
 	got.HandleDeadline = &deadline
 	got.CoDepartmentIDs = []string{"d2"}
+	since := at.Add(time.Hour)
+	got.SignOverdue, got.PauseDenied = true, true
+	got.Suspended, got.SuspendedAt, got.SuspendReason = true, &since, "等待市民补充照片"
 	if err := st.InTx(ctx, func(tx *store.Tx) error { return tx.UpdateTicket(ctx, got, &ev) }); err != nil {
 		t.Fatal(err)
 	}
@@ -190,7 +195,9 @@ func testTicketRoundTrip(t *testing.T, st *store.Store) {
 		t.Fatalf("events: %+v", evs)
 	}
 	again, _ := st.TicketByID(ctx, tk.ID)
-	if again.State != ticket.Dispatched || !again.HandleDeadline.Equal(deadline) || again.CoDepartmentIDs[0] != "d2" {
+	if again.State != ticket.Dispatched || !again.HandleDeadline.Equal(deadline) || again.CoDepartmentIDs[0] != "d2" ||
+		!again.SignOverdue || !again.PauseDenied || !again.Suspended || !again.SuspendedAt.Equal(since) ||
+		again.SuspendReason != "等待市民补充照片" {
 		t.Fatalf("update lost: %+v", again)
 	}
 	page, err := st.ListTickets(ctx, store.TicketFilter{Departments: []string{"d2"}})
@@ -254,6 +261,13 @@ func testList(t *testing.T, st *store.Store) {
 		if i == 7 {
 			tk.Subject = "路灯不亮 100%_done"
 		}
+		if i%8 == 3 {
+			tk.SignOverdue = true
+		}
+		if i%10 == 5 {
+			since := base.Add(time.Duration(i) * time.Hour)
+			tk.Suspended, tk.SuspendedAt, tk.SuspendReason = true, &since, "等待市民补充材料"
+		}
 		insert(t, st, tk)
 	}
 	collect := func(f store.TicketFilter) []string {
@@ -295,6 +309,10 @@ func testList(t *testing.T, st *store.Store) {
 		{"like wildcards are literal", store.TicketFilter{Text: "100%_"}, 1},
 		{"percent alone matches literally", store.TicketFilter{Text: "%"}, 1},
 		{"scope", store.TicketFilter{Departments: []string{"d1", "d3"}}, 17},
+		{"sign-for overdue", store.TicketFilter{SignOverdue: &yes}, 3},
+		{"signed for in time", store.TicketFilter{SignOverdue: &no}, 22},
+		{"suspended", store.TicketFilter{Suspended: &yes}, 2},
+		{"running", store.TicketFilter{Suspended: &no}, 23},
 		{"empty scope sees nothing", store.TicketFilter{Departments: []string{}}, 0},
 	}
 	for _, c := range cases {
@@ -360,6 +378,32 @@ func testUsers(t *testing.T, st *store.Store) {
 	}
 	if su, err := st.SessionUser(ctx, "tokhash"); err != nil || su.ID != u.ID {
 		t.Fatalf("session: %v", err)
+	}
+	// Lookups are cached; every change through the store must show at once.
+	u.Disabled = true
+	if err := st.InTx(ctx, func(tx *store.Tx) error { return tx.SaveUser(ctx, u) }); err != nil {
+		t.Fatal(err)
+	}
+	if su, err := st.SessionUser(ctx, "tokhash"); err != nil || !su.Disabled {
+		t.Fatalf("a disabled user's cached session still shows the user enabled: %v", err)
+	}
+	if err := st.DeleteSession(ctx, "tokhash"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.SessionUser(ctx, "tokhash"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatal("a session still works after logout")
+	}
+	if err := st.CreateSession(ctx, "tokhash2", u.ID, time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.SessionUser(ctx, "tokhash2"); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.InTx(ctx, func(tx *store.Tx) error { return tx.DeleteUserSessions(ctx, u.ID) }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.SessionUser(ctx, "tokhash2"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatal("a session still works after all the user's sessions were ended")
 	}
 	if err := st.CreateSession(ctx, "oldhash", u.ID, time.Now().Add(-time.Second)); err != nil {
 		t.Fatal(err)
@@ -429,5 +473,33 @@ func testOrg(t *testing.T, st *store.Store) {
 	dup := &org.Category{Name: "城乡建设", Level: 1}
 	if err := st.InTx(ctx, func(tx *store.Tx) error { return tx.SaveCategory(ctx, dup) }); !errors.Is(err, store.ErrConflict) {
 		t.Fatalf("duplicate sibling category: %v", err)
+	}
+}
+
+func testBulkFlags(t *testing.T, st *store.Store) {
+	at := time.Date(2026, 11, 21, 1, 0, 0, 0, time.UTC)
+	since := at.Add(time.Hour)
+	a, b := newTicket("占道经营", at), newTicket("噪音扰民", at)
+	a.Number, b.Number = "2026112190001", "2026112190002"
+	a.State, a.Suspended, a.SuspendedAt, a.SuspendReason = ticket.Processing, true, &since, "等待市民补充材料"
+	b.State, b.SignOverdue, b.PauseDenied = ticket.Dispatched, true, true
+	evs := []ticket.Event{{ID: store.NewID(), TicketID: a.ID, Seq: 1, Action: ticket.ActRegister, ToState: ticket.Registered, At: at},
+		{ID: store.NewID(), TicketID: b.ID, Seq: 1, Action: ticket.ActRegister, ToState: ticket.Registered, At: at}}
+	if err := st.InTx(ctx, func(tx *store.Tx) error { return tx.BulkInsertTickets(ctx, []*ticket.Ticket{a, b}, evs, nil) }); err != nil {
+		t.Fatal(err)
+	}
+	ga, err := st.TicketByID(ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gb, err := st.TicketByID(ctx, b.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ga.Suspended || !ga.SuspendedAt.Equal(since) || ga.SuspendReason != "等待市民补充材料" || ga.SignOverdue || ga.PauseDenied {
+		t.Errorf("suspended ticket read back as %+v", ga)
+	}
+	if gb.Suspended || gb.SuspendedAt != nil || !gb.SignOverdue || !gb.PauseDenied {
+		t.Errorf("sign-overdue ticket read back as %+v", gb)
 	}
 }

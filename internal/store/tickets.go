@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -23,7 +24,7 @@ const ticketColumns = `id, number, state, channel, request_type, category_id, re
 	subject, description, citizen_id, phone, citizen_name, urgency, department_id, parent_department_id,
 	handler_id, co_departments, sign_deadline, handle_deadline, overdue, supervised, urge_count,
 	reopen_count, pending_extension, reply, satisfaction, merged_into, fields, created_at, updated_at,
-	closed_at, version`
+	closed_at, version, signfor_overdue, suspended_at, suspend_reason, pause_denied`
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -31,13 +32,14 @@ func scanTicket(row scanner) (*ticket.Ticket, error) {
 	var t ticket.Ticket
 	var lat, lng sql.NullFloat64
 	var co, ext, fields sql.NullString
-	var sign, handle, closed sql.NullInt64
+	var sign, handle, closed, suspended sql.NullInt64
 	var created, updated int64
 	err := row.Scan(&t.ID, &t.Number, &t.State, &t.Channel, &t.RequestType, &t.CategoryID, &t.RegionID,
 		&t.Address, &lat, &lng, &t.Subject, &t.Description, &t.CitizenID, &t.Phone, &t.CitizenName,
 		&t.Urgency, &t.DepartmentID, &t.ParentDepartmentID, &t.HandlerID, &co, &sign, &handle,
 		&t.Overdue, &t.Supervised, &t.UrgeCount, &t.ReopenCount, &ext, &t.Reply, &t.Satisfaction,
-		&t.MergedInto, &fields, &created, &updated, &closed, &t.Version)
+		&t.MergedInto, &fields, &created, &updated, &closed, &t.Version, &t.SignOverdue, &suspended,
+		&t.SuspendReason, &t.PauseDenied)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -59,6 +61,8 @@ func scanTicket(row scanner) (*ticket.Ticket, error) {
 	}
 	t.SignDeadline, t.HandleDeadline, t.ClosedAt = fromNullMS(sign), fromNullMS(handle), fromNullMS(closed)
 	t.CreatedAt, t.UpdatedAt = fromMS(created), fromMS(updated)
+	t.SuspendedAt = fromNullMS(suspended)
+	t.Suspended = t.SuspendedAt != nil
 	return &t, nil
 }
 
@@ -75,13 +79,18 @@ func ticketArgs(t *ticket.Ticket) []any {
 	if t.Lat != nil && t.Lng != nil {
 		lat, lng = *t.Lat, *t.Lng
 	}
+	suspended := t.SuspendedAt
+	if !t.Suspended {
+		suspended = nil
+	}
 	return []any{t.ID, t.Number, string(t.State), string(t.Channel), string(t.RequestType), t.CategoryID,
 		t.RegionID, t.Address, lat, lng, t.Subject, t.Description, t.CitizenID, t.Phone, t.CitizenName,
 		string(t.Urgency), t.DepartmentID, t.ParentDepartmentID, t.HandlerID,
 		jsonOrNull(t.CoDepartmentIDs, len(t.CoDepartmentIDs) == 0), msPtr(t.SignDeadline), msPtr(t.HandleDeadline),
 		t.Overdue, t.Supervised, t.UrgeCount, t.ReopenCount,
 		jsonOrNull(t.PendingExtension, t.PendingExtension == nil), t.Reply, string(t.Satisfaction), t.MergedInto,
-		jsonOrNull(t.Fields, len(t.Fields) == 0), ms(t.CreatedAt), ms(t.UpdatedAt), msPtr(t.ClosedAt), t.Version}
+		jsonOrNull(t.Fields, len(t.Fields) == 0), ms(t.CreatedAt), ms(t.UpdatedAt), msPtr(t.ClosedAt), t.Version,
+		t.SignOverdue, msPtr(suspended), t.SuspendReason, t.PauseDenied}
 }
 
 // NextTicketNumber takes the next number of the ticket's local day (in Asia/Shanghai).
@@ -274,7 +283,15 @@ type TicketFilter struct {
 	From, To     time.Time // created_at in [From, To)
 	Overdue      *bool
 	Supervised   *bool
+	SignOverdue  *bool  // 签收超时
+	Suspended    *bool  // 挂起
 	Text         string // number prefix, exact phone, or words in subject/description
+	// PendingExtension: only tickets with (true) or without (false) an extension request
+	// (延期申请) awaiting the centre's decision.
+	PendingExtension *bool
+	// Sort is SortNewest (default) or SortDeadline: the handling deadline first, tickets
+	// without one last — a department's inbox (承办) is worked in that order.
+	Sort string
 	// Departments limits the list to tickets held, sub-dispatched or co-handled by these
 	// departments: the scope of a department user. Nil means no limit.
 	Departments []string
@@ -282,7 +299,16 @@ type TicketFilter struct {
 	Limit       int    // default 50, at most 500
 }
 
-// TicketPage is one page of a list, newest first.
+// List orders.
+const (
+	SortNewest   = "newest"
+	SortDeadline = "deadline"
+)
+
+// noDeadline sorts tickets without a deadline after every real one.
+const noDeadline = int64(1) << 62
+
+// TicketPage is one page of a list, in the filter's order.
 type TicketPage struct {
 	Tickets    []*ticket.Ticket
 	NextCursor string // empty on the last page
@@ -354,6 +380,26 @@ func (s *Store) ListTickets(ctx context.Context, f TicketFilter) (TicketPage, er
 	if f.Supervised != nil {
 		where = append(where, "supervised = "+arg(*f.Supervised))
 	}
+	if f.PendingExtension != nil {
+		if *f.PendingExtension {
+			where = append(where, "pending_extension IS NOT NULL")
+		} else {
+			where = append(where, "pending_extension IS NULL")
+		}
+	}
+	if f.SignOverdue != nil {
+		where = append(where, "signfor_overdue = "+arg(*f.SignOverdue))
+	}
+	if f.Suspended != nil {
+		cond := "suspended_at IS NOT NULL"
+		if !*f.Suspended {
+			cond = "suspended_at IS NULL"
+		}
+		where = append(where, cond)
+	}
+	// Digits match a number prefix or a phone: two conditions, each served by its own
+	// index in created order; see the UNION below.
+	var byNumber, byPhone string
 	if q := strings.TrimSpace(f.Text); q != "" {
 		if isDigits(q) {
 			// Digits are a ticket number (prefix) or a phone number: both indexed.
@@ -364,7 +410,7 @@ func (s *Store) ListTickets(ctx context.Context, f TicketFilter) (TicketPage, er
 				// (PostgreSQL keeps LIKE: under a linguistic collation ":" does not sort so.)
 				prefix = "(number >= " + arg(q) + " AND number < " + arg(q+":") + ")"
 			}
-			where = append(where, "("+prefix+" OR phone = "+arg(q)+")")
+			byNumber, byPhone = prefix, "phone = "+arg(q)
 		} else {
 			p := arg("%" + escapeLike(q) + "%")
 			where = append(where, "(subject LIKE "+p+" ESCAPE '\\' OR description LIKE "+p+" ESCAPE '\\' OR address LIKE "+p+" ESCAPE '\\')")
@@ -377,13 +423,26 @@ func (s *Store) ListTickets(ctx context.Context, f TicketFilter) (TicketPage, er
 		where = append(where, "("+in("department_id", f.Departments)+" OR "+in("parent_department_id", f.Departments)+
 			" OR id IN (SELECT ticket_id FROM ticket_co_departments WHERE "+in("department_id", f.Departments)+"))")
 	}
+	byDeadline := f.Sort == SortDeadline
+	deadline := "COALESCE(handle_deadline, " + strconv.FormatInt(noDeadline, 10) + ")"
 	if f.Cursor != "" {
-		at, id, err := decodeCursor(f.Cursor)
+		c := f.Cursor
+		if byDeadline { // a cursor of the other order must not be taken for this one
+			var ok bool
+			if c, ok = strings.CutPrefix(c, "d"); !ok {
+				return TicketPage{}, ErrBadCursor
+			}
+		}
+		at, id, err := decodeCursor(c)
 		if err != nil {
 			return TicketPage{}, err
 		}
 		a, i := arg(at), arg(id)
-		where = append(where, "(created_at < "+a+" OR (created_at = "+a+" AND id < "+i+"))")
+		if byDeadline {
+			where = append(where, "("+deadline+" > "+a+" OR ("+deadline+" = "+a+" AND id > "+i+"))")
+		} else {
+			where = append(where, "(created_at < "+a+" OR (created_at = "+a+" AND id < "+i+"))")
+		}
 	}
 	limit := f.Limit
 	if limit <= 0 {
@@ -392,11 +451,38 @@ func (s *Store) ListTickets(ctx context.Context, f TicketFilter) (TicketPage, er
 	if limit > 500 {
 		limit = 500
 	}
-	q := `SELECT ` + ticketColumns + ` FROM tickets`
-	if len(where) > 0 {
-		q += ` WHERE ` + strings.Join(where, " AND ")
+	order := ` ORDER BY created_at DESC, id DESC LIMIT ` + strconv.Itoa(limit+1)
+	if byDeadline {
+		order = ` ORDER BY ` + deadline + `, id LIMIT ` + strconv.Itoa(limit+1)
 	}
-	q += ` ORDER BY created_at DESC, id DESC LIMIT ` + strconv.Itoa(limit+1)
+	selectWhere := func(extra string) string {
+		w := where
+		if extra != "" {
+			w = append(slices.Clip(where), extra)
+		}
+		q := `SELECT ` + ticketColumns + ` FROM tickets`
+		if len(w) > 0 {
+			q += ` WHERE ` + strings.Join(w, " AND ")
+		}
+		return q
+	}
+	var q string
+	if byPhone != "" {
+		// "number prefix OR phone" can use neither index in created order (PostgreSQL ORs two
+		// bitmaps and sorts every match), so each condition takes its own newest page and
+		// the union is cut to one page. A ticket matching both appears once (UNION).
+		numbers := selectWhere(byNumber) + order
+		if s.dialect.name == "postgres" {
+			// PostgreSQL guesses a LIKE prefix matches 0.5 % of rows and walks the created
+			// index backwards looking for them, through the whole table when none match (a
+			// phone number is no ticket number). OFFSET 0 keeps the prefix's own index.
+			numbers = `SELECT * FROM (` + selectWhere(byNumber) + ` OFFSET 0) AS n` + order
+		}
+		q = `SELECT ` + ticketColumns + ` FROM (SELECT * FROM (` + numbers + `) AS by_number UNION SELECT * FROM (` +
+			selectWhere(byPhone) + order + `) AS by_phone) AS t` + order
+	} else {
+		q = selectWhere("") + order
+	}
 	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return TicketPage{}, fmt.Errorf("store: list tickets: %w", err)
@@ -416,7 +502,15 @@ func (s *Store) ListTickets(ctx context.Context, f TicketFilter) (TicketPage, er
 	if len(page.Tickets) > limit {
 		page.Tickets = page.Tickets[:limit]
 		last := page.Tickets[limit-1]
-		page.NextCursor = encodeCursor(ms(last.CreatedAt), last.ID)
+		if byDeadline {
+			at := noDeadline
+			if last.HandleDeadline != nil {
+				at = ms(*last.HandleDeadline)
+			}
+			page.NextCursor = "d" + encodeCursor(at, last.ID)
+		} else {
+			page.NextCursor = encodeCursor(ms(last.CreatedAt), last.ID)
+		}
 	}
 	return page, nil
 }

@@ -181,8 +181,8 @@ func (tx *Tx) TicketByIDForUpdate(ctx context.Context, id string) (*ticket.Ticke
 // DepartmentByID reads one department inside the transaction.
 func (tx *Tx) DepartmentByID(ctx context.Context, id string) (*org.Department, error) {
 	var d org.Department
-	err := tx.queryRow(ctx, `SELECT id, code, name, parent_id, kind, phone FROM departments WHERE id = $1`, id).
-		Scan(&d.ID, &d.Code, &d.Name, &d.ParentID, &d.Kind, &d.Phone)
+	err := tx.queryRow(ctx, `SELECT id, code, name, parent_id, kind, phone, email FROM departments WHERE id = $1`, id).
+		Scan(&d.ID, &d.Code, &d.Name, &d.ParentID, &d.Kind, &d.Phone, &d.Email)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}

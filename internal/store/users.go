@@ -10,13 +10,15 @@ import (
 
 // User is a staff account.
 type User struct {
-	ID           string     `json:"id"`
-	Username     string     `json:"username"`
-	DisplayName  string     `json:"display_name"`
-	PasswordHash string     `json:"-"`
-	Role         string     `json:"role"`
-	DepartmentID string     `json:"department_id,omitempty"`
-	PhoneGrant   bool       `json:"phone_grant"`
+	ID           string `json:"id"`
+	Username     string `json:"username"`
+	DisplayName  string `json:"display_name"`
+	PasswordHash string `json:"-"`
+	Role         string `json:"role"`
+	DepartmentID string `json:"department_id,omitempty"`
+	PhoneGrant   bool   `json:"phone_grant"`
+	// AgentExt is the call-centre extension (坐席分机) the user answers on, "" for none.
+	AgentExt     string     `json:"agent_ext,omitempty"`
 	Disabled     bool       `json:"disabled"`
 	FailedLogins int        `json:"-"`
 	LockedUntil  *time.Time `json:"locked_until,omitempty"`
@@ -25,14 +27,14 @@ type User struct {
 }
 
 const userColumns = `id, username, display_name, password_hash, role, department_id, phone_grant, disabled,
-	failed_logins, locked_until, created_at, updated_at`
+	failed_logins, locked_until, created_at, updated_at, agent_ext`
 
 func scanUser(row scanner) (*User, error) {
 	var u User
 	var locked sql.NullInt64
 	var created, updated int64
 	err := row.Scan(&u.ID, &u.Username, &u.DisplayName, &u.PasswordHash, &u.Role, &u.DepartmentID,
-		&u.PhoneGrant, &u.Disabled, &u.FailedLogins, &locked, &created, &updated)
+		&u.PhoneGrant, &u.Disabled, &u.FailedLogins, &locked, &created, &updated, &u.AgentExt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -52,12 +54,14 @@ func (tx *Tx) SaveUser(ctx context.Context, u *User) error {
 		u.CreatedAt = now
 	}
 	u.UpdatedAt = now
+	tx.authChanged()
 	_, err := tx.exec(ctx, `INSERT INTO users (`+userColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
 		ON CONFLICT (id) DO UPDATE SET username = $2, display_name = $3, password_hash = $4, role = $5,
-			department_id = $6, phone_grant = $7, disabled = $8, failed_logins = $9, locked_until = $10, updated_at = $12`,
+			department_id = $6, phone_grant = $7, disabled = $8, failed_logins = $9, locked_until = $10, updated_at = $12,
+			agent_ext = $13`,
 		u.ID, u.Username, u.DisplayName, u.PasswordHash, u.Role, u.DepartmentID, u.PhoneGrant, u.Disabled,
-		u.FailedLogins, msPtr(u.LockedUntil), ms(u.CreatedAt), ms(u.UpdatedAt))
+		u.FailedLogins, msPtr(u.LockedUntil), ms(u.CreatedAt), ms(u.UpdatedAt), u.AgentExt)
 	if err != nil {
 		return fmt.Errorf("store: save user: %w", tx.s.dialect.mapErr(err))
 	}
@@ -116,16 +120,10 @@ func (s *Store) CreateSession(ctx context.Context, tokenHash, userID string, exp
 	})
 }
 
-// SessionUser returns the user of a live session.
-func (s *Store) SessionUser(ctx context.Context, tokenHash string) (*User, error) {
-	return scanUser(s.db.QueryRowContext(ctx, `SELECT `+prefixed("u.", userColumns)+`
-		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2`,
-		tokenHash, ms(s.now())))
-}
-
 // DeleteSession ends a session (logout).
 func (s *Store) DeleteSession(ctx context.Context, tokenHash string) error {
 	return s.InTx(ctx, func(tx *Tx) error {
+		tx.authChanged()
 		_, err := tx.exec(ctx, `DELETE FROM sessions WHERE token_hash = $1`, tokenHash)
 		return err
 	})
@@ -133,6 +131,7 @@ func (s *Store) DeleteSession(ctx context.Context, tokenHash string) error {
 
 // DeleteUserSessions ends every session of a user (password change, disabling).
 func (tx *Tx) DeleteUserSessions(ctx context.Context, userID string) error {
+	tx.authChanged()
 	_, err := tx.exec(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID)
 	return err
 }
@@ -183,11 +182,6 @@ func scanAPIKey(row scanner) (*APIKey, error) {
 	return &k, nil
 }
 
-// APIKeyByHash finds a live (not revoked) key by the hash of its secret.
-func (s *Store) APIKeyByHash(ctx context.Context, keyHash string) (*APIKey, error) {
-	return scanAPIKey(s.db.QueryRowContext(ctx, `SELECT `+apiKeyColumns+` FROM api_keys WHERE key_hash = $1 AND revoked = $2`, keyHash, false))
-}
-
 // APIKeys lists all keys.
 func (s *Store) APIKeys(ctx context.Context) ([]*APIKey, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+apiKeyColumns+` FROM api_keys ORDER BY created_at`)
@@ -208,6 +202,7 @@ func (s *Store) APIKeys(ctx context.Context) ([]*APIKey, error) {
 
 // RevokeAPIKey stops a key from working.
 func (tx *Tx) RevokeAPIKey(ctx context.Context, id string) error {
+	tx.authChanged()
 	res, err := tx.exec(ctx, `UPDATE api_keys SET revoked = $2 WHERE id = $1`, id, true)
 	if err != nil {
 		return err

@@ -469,6 +469,7 @@ type CallRecordFilter struct {
 	// (abandoned in the queue, refused by ring timeout, or left a voicemail), not blocked,
 	// not yet called back.
 	CallBack bool
+	Ticket   string // calls linked to this ticket number (来电关联工单)
 	Before   string // keyset cursor: the previous page's last call ID with its start ("ms/callid")
 	Limit    int    // default 50, at most 500
 }
@@ -504,6 +505,9 @@ func (s *Store) CallRecords(ctx context.Context, f CallRecordFilter) (CallRecord
 	}
 	if f.CallBack {
 		where = append(where, "direction = '' AND answered_at IS NULL AND blocked = "+arg(false)+" AND called_back_at IS NULL")
+	}
+	if f.Ticket != "" {
+		where = append(where, "call_id IN (SELECT call_id FROM ticket_calls WHERE ticket_number = "+arg(f.Ticket)+")")
 	}
 	if f.Before != "" {
 		v, id, err := decodeCursor(f.Before)

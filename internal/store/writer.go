@@ -109,6 +109,12 @@ func (w *groupWriter) run() {
 }
 
 func (w *groupWriter) exec(batch []*writeReq) {
+	var touchedAuth bool
+	defer func() {
+		if touchedAuth {
+			w.s.auth.changed()
+		}
+	}()
 	tx, err := w.db.BeginTx(context.Background(), nil)
 	if err != nil {
 		for _, r := range batch {
@@ -122,7 +128,7 @@ func (w *groupWriter) exec(batch []*writeReq) {
 			r.err = err
 			continue
 		}
-		r.err = w.runOne(tx, r)
+		r.err = w.runOne(tx, r, &touchedAuth)
 		if r.err == nil {
 			ok++
 		}
@@ -142,8 +148,8 @@ func (w *groupWriter) exec(batch []*writeReq) {
 }
 
 // runOne runs one caller's function inside a savepoint, undoing just its writes on error.
-func (w *groupWriter) runOne(tx *sql.Tx, r *writeReq) (err error) {
-	t := &Tx{tx: tx, s: w.s, prep: w.prepared}
+func (w *groupWriter) runOne(tx *sql.Tx, r *writeReq, touchedAuth *bool) (err error) {
+	t := &Tx{tx: tx, s: w.s, prep: w.prepared, touchedAuth: touchedAuth}
 	if _, err := t.exec(r.ctx, `SAVEPOINT caller`); err != nil {
 		return err
 	}
