@@ -40,6 +40,10 @@ var Users = []User{
 	{"leader", "leader12345", string(access.Leader), "", "分管领导 赵强"},
 }
 
+// AgentExts links the call-centre demo logins to the demo agent extensions (坐席分机) that
+// `hotline serve --demo` creates (storeports.SeedDemo): the agent desk of "agent" drives 1001.
+var AgentExts = map[string]string{"agent": "1001", "monitor": "1002"}
+
 // HandlerPassword is the password of the extra handler accounts (handler_<dept code>) the
 // demo makes for every unit its tickets reach.
 const HandlerPassword = "handler12345"
@@ -47,6 +51,7 @@ const HandlerPassword = "handler12345"
 // Result is what Load wrote.
 type Result struct {
 	Departments, Regions, Categories, Users, Tickets, Events int
+	Articles                                                 int // published knowledge articles (知识库)
 	States                                                   map[ticket.State]int
 	Elapsed                                                  time.Duration
 }
@@ -75,6 +80,10 @@ type Options struct {
 	// Zero: workorder.New's defaults.
 	Deadlines workorder.DeadlinePolicy
 	Hooks     []workorder.TxHook
+	// Now is the instant the demo's history ends at; zero is the time of loading. Tests fix
+	// it: ticket numbers carry the city's date, so two loads a few seconds apart around a
+	// day's boundary would number the same tickets differently.
+	Now time.Time
 }
 
 // Load writes the demo city, users and tickets into an empty store.
@@ -108,18 +117,26 @@ func Load(ctx context.Context, st *store.Store, accounts *account.Accounts, log 
 			return nil, err
 		}
 	}
-	if err := l.tickets(ctx, time.Now()); err != nil {
+	now := time.Now()
+	if len(opts) > 0 && !opts[0].Now.IsZero() {
+		now = opts[0].Now
+	}
+	if err := l.tickets(ctx, now); err != nil {
+		return nil, err
+	}
+	arts, err := l.articles(ctx)
+	if err != nil {
 		return nil, err
 	}
 	res := &Result{Departments: len(o.Depts), Regions: len(o.Regions), Categories: len(o.Categories),
-		Users: len(l.principals), Tickets: l.count, Events: l.events, States: l.states, Elapsed: time.Since(start)}
+		Users: len(l.principals), Tickets: l.count, Events: l.events, States: l.states, Articles: arts, Elapsed: time.Since(start)}
 	log.Info("demo data loaded", "departments", res.Departments, "regions", res.Regions, "categories", res.Categories,
-		"users", res.Users, "tickets", res.Tickets, "events", res.Events, "elapsed", res.Elapsed.Round(time.Millisecond))
+		"users", res.Users, "tickets", res.Tickets, "events", res.Events, "articles", res.Articles, "elapsed", res.Elapsed.Round(time.Millisecond))
 	return res, nil
 }
 
 func (l *loader) addUser(ctx context.Context, u User) error {
-	su := &store.User{Username: u.Username, DisplayName: u.Name, Role: u.Role}
+	su := &store.User{Username: u.Username, DisplayName: u.Name, Role: u.Role, AgentExt: AgentExts[u.Username]}
 	if u.Dept != "" {
 		d, ok := l.org.Depts[u.Dept]
 		if !ok {

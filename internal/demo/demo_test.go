@@ -5,7 +5,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hotline-dev/hotline/internal/access"
 	"github.com/hotline-dev/hotline/internal/account"
+	"github.com/hotline-dev/hotline/internal/kb"
 	"github.com/hotline-dev/hotline/internal/org"
 	"github.com/hotline-dev/hotline/internal/sla"
 	"github.com/hotline-dev/hotline/internal/store"
@@ -17,6 +19,8 @@ import (
 func TestLoad(t *testing.T) {
 	// What each backend got, by ticket number: the demo is the same city every time.
 	fingerprints := map[string]map[string]string{}
+	// One end of history for every backend (the loads are seconds apart, maybe across midnight).
+	now := time.Now()
 	defer func() {
 		var first map[string]string
 		for name, fp := range fingerprints {
@@ -42,7 +46,7 @@ func TestLoad(t *testing.T) {
 				t.Fatal(err)
 			}
 			start := time.Now()
-			res, err := Load(ctx, st, acc, nil, Options{Deadlines: clock.Deadlines, Hooks: []workorder.TxHook{clock.Hook}})
+			res, err := Load(ctx, st, acc, nil, Options{Deadlines: clock.Deadlines, Hooks: []workorder.TxHook{clock.Hook}, Now: now})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -57,6 +61,23 @@ func TestLoad(t *testing.T) {
 			}
 			if res.Departments < 15 || res.Categories < 500 {
 				t.Errorf("departments %d categories %d", res.Departments, res.Categories)
+			}
+			// 知识库: the demo's articles are published; agents find them by two-character words,
+			// citizens only the public ones.
+			if res.Articles != len(demoArticles) {
+				t.Errorf("articles = %d, want %d", res.Articles, len(demoArticles))
+			}
+			arts := &kb.Articles{Store: st}
+			agent := access.Principal{UserID: "x", Role: access.Agent}
+			hits, err := arts.Search(ctx, agent, kb.ArticleQuery{Q: "小区停车怎么收费"})
+			if err != nil || len(hits) == 0 || hits[0].Article.Title != "小区停车收费标准由谁定、如何表决" || hits[0].Article.State != kb.Published {
+				t.Errorf("agent search 停车: %v %+v", err, hits)
+			}
+			if hits, err := arts.Search(ctx, access.Principal{}, kb.ArticleQuery{Q: "停车"}); err != nil || len(hits) != 0 {
+				t.Errorf("the parking article is internal, yet the public found %d (%v)", len(hits), err)
+			}
+			if hits, err := arts.Search(ctx, access.Principal{}, kb.ArticleQuery{Q: "社保卡"}); err != nil || len(hits) != 1 {
+				t.Errorf("public search 社保卡: %d hits, %v", len(hits), err)
 			}
 
 			// Every ticket has a history, and the stored states agree with the result.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hotline-dev/hotline/internal/access"
+	"github.com/hotline-dev/hotline/internal/attach"
 	"github.com/hotline-dev/hotline/internal/store"
 	"github.com/hotline-dev/hotline/internal/textseg"
 	"github.com/hotline-dev/hotline/internal/ticket"
@@ -117,6 +118,7 @@ func articleTokens(seg *textseg.Segmenter, a *store.Article) store.ArticleTokens
 // Articles is the knowledge base's use cases.
 type Articles struct {
 	Store *store.Store
+	Files attach.Files // article attachments (the ticket attachments' store)
 	Now   func() time.Time
 }
 

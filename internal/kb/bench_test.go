@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"sort"
+	"strconv"
 	"testing"
 	"time"
 
@@ -17,7 +18,8 @@ import (
 // TestSearchLatency measures search on a seeded database (hotline bench seed, then
 // hotline search reindex) named by HOTLINE_SEARCH_BENCH_DB (a SQLite path or a postgres://
 // URL): each query is run once to warm up, then rounds times; it prints p50/p95/p99 per
-// query and over all. Skipped without the variable.
+// query and over all. HOTLINE_SEARCH_WINDOW sets store.RankWindow. Skipped without the
+// database variable.
 func TestSearchLatency(t *testing.T) {
 	dsn := os.Getenv("HOTLINE_SEARCH_BENCH_DB")
 	if dsn == "" {
@@ -29,6 +31,13 @@ func TestSearchLatency(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
+	if w := os.Getenv("HOTLINE_SEARCH_WINDOW"); w != "" { // compare rank windows
+		old := store.RankWindow
+		if store.RankWindow, err = strconv.Atoi(w); err != nil {
+			t.Fatal(err)
+		}
+		defer func() { store.RankWindow = old }()
+	}
 	n, _ := st.CountTickets(ctx)
 	p := access.Principal{UserID: "bench", Role: access.Dispatcher}
 	if _, err := kb.Segmenter(); err != nil {
@@ -53,7 +62,7 @@ func TestSearchLatency(t *testing.T) {
 		all = append(all, ds...)
 		fmt.Printf("%-16s hits(page)=%-3d any=%-5v %s\n", q, len(res.Hits), res.Any, pct(ds))
 	}
-	fmt.Printf("%d tickets, %d searches: %s\n", n, len(all), pct(all))
+	fmt.Printf("%d tickets, rank window %d, %d searches: %s\n", n, store.RankWindow, len(all), pct(all))
 }
 
 func pct(ds []time.Duration) string {

@@ -11,8 +11,9 @@ import (
 
 // Intervals of the background work Serve starts.
 var (
-	ReindexEvery = 10 * time.Minute // index tickets written without the hook (import, bench seed)
-	RetrainEvery = 6 * time.Hour    // retrain when the training tickets changed
+	ReindexEvery  = 10 * time.Minute // index tickets written without the hook (import, bench seed)
+	RetrainEvery  = 6 * time.Hour    // retrain when the training tickets changed
+	DictSyncEvery = time.Minute      // learn city-dictionary edits made by other processes (hotline dictionary add)
 )
 
 // Serve wires the text features into a server: the search index hook on the work-order
@@ -20,9 +21,31 @@ var (
 // goroutine, ending with ctx, that indexes tickets written around the service and retrains
 // the dispatch model. Nothing loads the dictionary until there is text to segment: the
 // first check is one ReindexEvery after start. Call it before demo data is loaded.
+// The store's editable city dictionary is learned when the segmenter loads, and edits made
+// by other processes within DictSyncEvery.
 func Serve(ctx context.Context, st *store.Store, svc *workorder.Service, log *slog.Logger) {
 	svc.Hooks = append(svc.Hooks, IndexHook)
+	UseDictionary(st)
 	go background(ctx, st, log)
+	go syncDictionary(ctx, st, log)
+}
+
+func syncDictionary(ctx context.Context, st *store.Store, log *slog.Logger) {
+	t := time.NewTicker(DictSyncEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if a, r, err := SyncDictionary(ctx, st); err != nil {
+			log.Warn("search: city dictionary", "err", err)
+		} else if a+r > 0 {
+			log.Info("search: city dictionary changed; tickets indexed before keep their old words until re-indexed",
+				"added", a, "removed", r)
+		}
+	}
 }
 
 func background(ctx context.Context, st *store.Store, log *slog.Logger) {

@@ -100,7 +100,7 @@ func Examples(ctx context.Context, st *store.Store) ([]suggest.Example, error) {
 		names, ids := path(r.CategoryID)
 		e := suggest.Example{Subject: r.Subject, Text: r.Description, CategoryID: r.CategoryID,
 			CategoryPath: names, CategoryIDPath: ids, DepartmentID: r.DepartmentID}
-		if r.Dict == DictVersion && !r.HasReply {
+		if sameTokenisation(r.Dict) && !r.HasReply { // a row from before a dictionary edit is close enough to learn from
 			e.SubjectTokens, e.TextTokens = strings.Fields(r.SubjectTokens), strings.Fields(r.BodyTokens)
 		}
 		ex = append(ex, e)

@@ -29,29 +29,45 @@ import (
 	"github.com/hotline-dev/hotline/internal/ticket"
 )
 
-// DictVersion is recorded with every row's tokens; rows with another version are
-// re-segmented by Reindex. Change it when the dictionary or the tokenisation changes.
+// DictVersion is the tokenisation version: change it when the embedded dictionaries or the
+// tokenisation change. The version recorded with a row's tokens is DictVersion followed by
+// a hash of the editable city dictionary the segmenter had learned (CurrentDictVersion);
+// rows with another version are re-segmented by Reindex.
 const DictVersion = "1"
 
 var segLoaded atomic.Bool
 
-// Segmenter returns the process-wide segmenter, loading it on first use.
+// Segmenter returns the process-wide segmenter, loading it on first use; on that first
+// load it learns the editable dictionary of the store given to UseDictionary.
 func Segmenter() (*textseg.Segmenter, error) {
 	s, err := textseg.Default()
-	if err == nil {
-		segLoaded.Store(true)
+	if err != nil {
+		return nil, err
 	}
-	return s, err
+	if !segLoaded.Swap(true) {
+		if st := dictSource.Load(); st != nil {
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			if _, _, err := SyncDictionary(ctx, st); err != nil {
+				segLoaded.Store(false) // try again on the next use
+				return nil, err
+			}
+		}
+	}
+	return s, nil
 }
 
 // TicketTokens segments a ticket's searchable fields.
 func TicketTokens(seg *textseg.Segmenter, subject, description, reply, address string) store.TicketTokens {
+	// The version is read before segmenting: a dictionary change in between leaves the row
+	// with the old version, so Reindex redoes it.
+	v := CurrentDictVersion()
 	body := description
 	if reply != "" {
 		body += "\n" + reply
 	}
 	return store.TicketTokens{Subject: seg.IndexText(subject), Body: seg.IndexText(body),
-		Address: seg.IndexText(address), Dict: DictVersion}
+		Address: seg.IndexText(address), Dict: v}
 }
 
 // IndexHook is the workorder.TxHook that keeps a ticket's search words in the transaction
@@ -63,8 +79,11 @@ func TicketTokens(seg *textseg.Segmenter, subject, description, reply, address s
 // registers tickets — the demo loading its data, a node nobody searches on — stays small,
 // and no search ever misses a ticket; once the dictionary is loaded every event writes its
 // words in its own transaction.
-func IndexHook(ctx context.Context, tx *store.Tx, t *ticket.Ticket, _ ticket.Event) error {
+func IndexHook(ctx context.Context, tx *store.Tx, t *ticket.Ticket, ev ticket.Event) error {
 	if !segLoaded.Load() {
+		if ev.Action == ticket.ActRegister {
+			return nil // a new row is pending already (search_dict defaults to '')
+		}
 		return tx.MarkTicketUnindexed(ctx, t.ID)
 	}
 	seg, err := Segmenter()
@@ -92,7 +111,7 @@ func CatchUp(ctx context.Context, st *store.Store) error {
 		return nil
 	}
 	for {
-		rows, err := st.TicketsToIndex(ctx, "", 500)
+		rows, err := st.TicketsToIndex(ctx, "", "", 500)
 		if err != nil || len(rows) == 0 {
 			if err == nil {
 				lastCatch[st] = time.Now()
@@ -106,13 +125,56 @@ func CatchUp(ctx context.Context, st *store.Store) error {
 }
 
 func indexRows(ctx context.Context, st *store.Store, rows []store.TicketText) error {
+	return indexRowsMemo(ctx, st, rows, nil)
+}
+
+// tokenMemo remembers the words of texts already segmented in one Reindex run: imported and
+// seeded tickets repeat subjects, addresses and whole descriptions, and segmenting is most
+// of a re-index's CPU. It is dropped when the dictionary version changes.
+type tokenMemo struct {
+	version string
+	m       map[string]string
+}
+
+const tokenMemoMax = 50000
+
+func (c *tokenMemo) text(seg *textseg.Segmenter, s string) string {
+	if c == nil || len(s) > 2000 {
+		return seg.IndexText(s)
+	}
+	if v, ok := c.m[s]; ok {
+		return v
+	}
+	if len(c.m) >= tokenMemoMax {
+		clear(c.m)
+	}
+	v := seg.IndexText(s)
+	c.m[s] = v
+	return v
+}
+
+func indexRowsMemo(ctx context.Context, st *store.Store, rows []store.TicketText, memo *tokenMemo) error {
 	seg, err := Segmenter()
 	if err != nil {
 		return err
 	}
 	toks := make([]store.TicketTokens, len(rows))
+	if memo != nil {
+		if v := CurrentDictVersion(); v != memo.version || memo.m == nil {
+			memo.version, memo.m = v, map[string]string{}
+		}
+	}
 	for i, r := range rows { // segment before the transaction
-		toks[i] = TicketTokens(seg, r.Subject, r.Description, r.Reply, r.Address)
+		if memo == nil {
+			toks[i] = TicketTokens(seg, r.Subject, r.Description, r.Reply, r.Address)
+			continue
+		}
+		body := r.Description
+		if r.Reply != "" {
+			body += "\n" + r.Reply
+		}
+		toks[i] = store.TicketTokens{Subject: memo.text(seg, r.Subject), Body: memo.text(seg, body),
+			Address: memo.text(seg, r.Address), Dict: memo.version}
 	}
 	return st.InTx(ctx, func(tx *store.Tx) error {
 		for i, r := range rows {
@@ -124,22 +186,52 @@ func indexRows(ctx context.Context, st *store.Store, rows []store.TicketText) er
 	})
 }
 
-// Reindex segments every ticket not indexed with DictVersion (imported, seeded, from before
-// the search migration, or after a dictionary change), batch by batch, each batch its own
-// transaction. It returns how many tickets it indexed.
+// SeedTokens returns a function giving a ticket's search words as Reindex would make them,
+// remembering repeated texts (seeded tickets draw from a small pool of messages): for
+// hotline bench seed. The function is not safe for concurrent use.
+func SeedTokens() (func(*ticket.Ticket) store.TicketTokens, error) {
+	seg, err := Segmenter()
+	if err != nil {
+		return nil, err
+	}
+	memo := &tokenMemo{version: CurrentDictVersion(), m: map[string]string{}}
+	return func(t *ticket.Ticket) store.TicketTokens {
+		body := t.Description
+		if t.Reply != "" {
+			body += "\n" + t.Reply
+		}
+		return store.TicketTokens{Subject: memo.text(seg, t.Subject), Body: memo.text(seg, body),
+			Address: memo.text(seg, t.Address), Dict: memo.version}
+	}, nil
+}
+
+// Reindex segments every ticket not indexed with CurrentDictVersion (imported, seeded, from
+// before the search migration, or after a dictionary change), batch by batch, each batch
+// its own transaction. It returns how many tickets it indexed.
 func Reindex(ctx context.Context, st *store.Store, batch int, progress io.Writer) (int, error) {
 	if batch <= 0 {
 		batch = 500
 	}
+	if _, err := Segmenter(); err != nil {
+		return 0, err
+	}
+	// Learn st's city dictionary as it is now before the version is read: edits made by
+	// another process (hotline dictionary add) are caught here too.
+	if _, _, err := SyncDictionary(ctx, st); err != nil {
+		return 0, err
+	}
 	n := 0
+	after := ""
+	memo := &tokenMemo{}
 	for {
-		rows, err := st.TicketsToIndex(ctx, DictVersion, batch)
+		rows, err := st.TicketsToIndex(ctx, CurrentDictVersion(), after, batch)
 		if err != nil || len(rows) == 0 {
 			return n, err
 		}
-		if err := indexRows(ctx, st, rows); err != nil {
+		if err := indexRowsMemo(ctx, st, rows, memo); err != nil {
 			return n, err
 		}
+		after = rows[len(rows)-1].ID
 		n += len(rows)
 		if progress != nil {
 			fmt.Fprintf(progress, "indexed %d tickets\n", n)
@@ -222,7 +314,7 @@ func SearchTickets(ctx context.Context, st *store.Store, p access.Principal, q S
 	}
 	f := store.TicketSearch{FTS5: query.FTS5(), TSQuery: query.TSQuery(), States: q.States, CategoryIDs: q.CategoryIDs,
 		RegionIDs: q.RegionIDs, DepartmentID: q.DepartmentID, From: q.From, To: q.To, Departments: scope,
-		Limit: q.Limit, Offset: q.Offset}
+		Limit: q.Limit, Offset: q.Offset, Rank: func(docs [][]string) []float64 { return query.RankWindow(docs, fieldWeights) }}
 	hits, err := st.SearchTickets(ctx, f)
 	if err != nil {
 		return SearchResult{}, err
@@ -251,6 +343,10 @@ func SearchTickets(ctx context.Context, st *store.Store, p access.Principal, q S
 	}
 	return res, nil
 }
+
+// fieldWeights weigh a word in the subject, body and address of a ticket (the order of
+// store.TicketSearch.Rank's fields).
+var fieldWeights = []float64{4, 1, 2}
 
 func isDigits(s string) bool {
 	for _, r := range s {

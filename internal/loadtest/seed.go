@@ -30,6 +30,10 @@ type SeedOptions struct {
 	Seed     uint64    // random seed; the same seed and count give the same tickets
 	Now      time.Time // end of the year of tickets; default now
 	Progress io.Writer // a progress line now and then; nil for none
+	// Tokens, when set, gives each ticket's search words (kb.SeedTokens), written with the
+	// ticket so the full-text index is built by the load (no hotline search reindex after).
+	// Called from one goroutine.
+	Tokens func(*ticket.Ticket) store.TicketTokens
 }
 
 // SeedResult is what Seed wrote.
@@ -102,6 +106,7 @@ func Seed(ctx context.Context, st *store.Store, opt SeedOptions) (res *SeedResul
 	type batch struct {
 		ts      []*ticket.Ticket
 		evs     []ticket.Event
+		tokens  []store.TicketTokens // nil without opt.Tokens
 		touched map[string]int
 	}
 	batches := make(chan batch, 1)
@@ -124,6 +129,9 @@ func Seed(ctx context.Context, st *store.Store, opt SeedOptions) (res *SeedResul
 				b.touched[day] = s.days[day]
 				b.ts = append(b.ts, t)
 				b.evs = append(b.evs, e...)
+				if opt.Tokens != nil {
+					b.tokens = append(b.tokens, opt.Tokens(t))
+				}
 			}
 			select {
 			case batches <- b:
@@ -150,7 +158,7 @@ func Seed(ctx context.Context, st *store.Store, opt SeedOptions) (res *SeedResul
 					if err := tx.BulkCache(ctx, 256); err != nil {
 						return err
 					}
-					return tx.BulkInsertTickets(ctx, b.ts, b.evs)
+					return tx.BulkInsertTickets(ctx, b.ts, b.evs, b.tokens)
 				})
 				mu.Lock()
 				if err != nil {

@@ -17,13 +17,14 @@ import (
 
 // Template names.
 const (
-	Received   = "received"   // 受理回执: to the citizen
-	Dispatched = "dispatched" // 派单通知: to the department
-	Warning    = "warning"    // 预警: to the department
-	Overdue    = "overdue"    // 超期: to the department
-	Supervise  = "supervise"  // 督办: to the department
-	Result     = "result"     // 办理结果: to the citizen
-	Survey     = "survey"     // 满意度回访: to the citizen, answered by SMS
+	Received    = "received"     // 受理回执: to the citizen
+	Dispatched  = "dispatched"   // 派单通知: to the department
+	Warning     = "warning"      // 预警: to the department
+	Overdue     = "overdue"      // 超期: to the department
+	SignOverdue = "sign_overdue" // 签收超时: to the department
+	Supervise   = "supervise"    // 督办: to the department
+	Result      = "result"       // 办理结果: to the citizen
+	Survey      = "survey"       // 满意度回访: to the citizen, answered by SMS
 )
 
 // Template is one message: Subject is for e-mail; both are text/template over Data.
@@ -55,6 +56,8 @@ var Defaults = []Template{
 		"【12345】预警：工单{{.Number}}（{{.Subject}}）{{.Kind}}时限将于{{.Deadline}}到期，请抓紧办理。"},
 	{Overdue, "超期通知", "工单已超期 [工单 {{.Number}}]",
 		"【12345】超期：工单{{.Number}}（{{.Subject}}）{{.Kind}}时限已于{{.Deadline}}到期，请立即办理并说明原因。"},
+	{SignOverdue, "签收超时通知", "工单签收超时 [工单 {{.Number}}]",
+		"【12345】签收超时：工单{{.Number}}（{{.Subject}}）签收时限已于{{.Deadline}}到期，贵单位尚未签收，请立即签收办理。"},
 	{Supervise, "督办通知", "督办 [工单 {{.Number}}]",
 		"【12345】督办：工单{{.Number}}（{{.Subject}}）超期未办结，已列入督办，请{{.Department}}限期办结并反馈。"},
 	{Result, "办理结果", "您的诉求已办理 [工单 {{.Number}}]",

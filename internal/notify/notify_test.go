@@ -13,13 +13,14 @@ func TestDefaultsRender(t *testing.T) {
 	d := Data{Number: "2026112300001", Subject: "路灯不亮", Department: "市城管局", LookupURL: "https://12345.example/q",
 		Deadline: "2026-12-14 10:00", Kind: "办理", Reply: "已修复"}
 	for name, want := range map[string]string{
-		Received:   "工单号2026112300001。可凭工单号和手机号查询办理进度：https://12345.example/q",
-		Survey:     "请回复 1 满意，2 基本满意，3 不满意",
-		Warning:    "办理时限将于2026-12-14 10:00到期",
-		Overdue:    "已于2026-12-14 10:00到期",
-		Supervise:  "已列入督办，请市城管局限期办结",
-		Result:     "已办理：已修复",
-		Dispatched: "市城管局：工单2026112300001（路灯不亮）已派至贵单位",
+		Received:    "工单号2026112300001。可凭工单号和手机号查询办理进度：https://12345.example/q",
+		Survey:      "请回复 1 满意，2 基本满意，3 不满意",
+		Warning:     "办理时限将于2026-12-14 10:00到期",
+		Overdue:     "已于2026-12-14 10:00到期",
+		SignOverdue: "签收时限已于2026-12-14 10:00到期，贵单位尚未签收",
+		Supervise:   "已列入督办，请市城管局限期办结",
+		Result:      "已办理：已修复",
+		Dispatched:  "市城管局：工单2026112300001（路灯不亮）已派至贵单位",
 	} {
 		subj, body, err := s.Render(name, d)
 		if err != nil {

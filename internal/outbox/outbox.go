@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	netmail "net/mail"
+	"strings"
 	"sync"
 	"time"
 
@@ -219,6 +220,9 @@ func (w *Worker) send(ctx context.Context, m *store.OutboxMessage) error {
 	switch {
 	case err == nil:
 		r.Status = store.OutboxSent
+		if m.Channel == "sms" { // the MC's ids of the parts, which its delivery receipts name
+			r.ReceiptIDs = strings.Split(r.ProviderID, ",")
+		}
 	case Permanent(err) || m.Attempts >= w.MaxAttempts:
 		r.Status, r.Error = store.OutboxDead, err.Error()
 		w.Log.Warn("outbox: message dead", "id", m.ID, "channel", m.Channel, "attempts", m.Attempts, "err", err)

@@ -43,6 +43,12 @@ func (s *SLA) timers(ctx context.Context, tx *store.Tx, t *ticket.Ticket, ev tic
 		return s.arm(ctx, tx, t, ev.At, false)
 	case ticket.ActRejectReply:
 		return s.arm(ctx, tx, t, ev.At, false)
+	case ticket.ActSuspend:
+		// 挂起: the clock stands still; nothing fires until it resumes.
+		return tx.ClearTimers(ctx, t.ID, ticket.HandlingTimers)
+	case ticket.ActResume:
+		// The service moved the deadline by the paused time; the timers follow it.
+		return s.arm(ctx, tx, t, ev.At, false)
 	case ticket.ActCallback:
 		if t.State == ticket.Processing { // 重办: new deadlines from the reopen instant
 			return s.arm(ctx, tx, t, ev.At, false)
@@ -113,10 +119,15 @@ func (s *SLA) notifications(ctx context.Context, tx *store.Tx, t *ticket.Ticket,
 		if err != nil {
 			return err
 		}
+		d.Department = dept.Name
+		if dept.Email != "" {
+			if err := s.enqueue(ctx, tx, t, ev, tpl, "email", dept.Email, d); err != nil {
+				return err
+			}
+		}
 		if dept.Phone == "" {
 			return nil // nowhere to send it; the desk shows the flag anyway
 		}
-		d.Department = dept.Name
 		return s.enqueue(ctx, tx, t, ev, tpl, "sms", dept.Phone, d)
 	}
 	local := func(at *time.Time) string {
@@ -136,6 +147,9 @@ func (s *SLA) notifications(ctx context.Context, tx *store.Tx, t *ticket.Ticket,
 			return err
 		}
 		return toCitizen(notify.Survey)
+	case ticket.ActSignOverdue:
+		d.Kind, d.Deadline = "签收", local(t.SignDeadline)
+		return toDepartment(notify.SignOverdue)
 	case ticket.ActWarn, ticket.ActMarkOverdue:
 		d.Kind, d.Deadline = "办理", local(t.HandleDeadline)
 		if ev.Data["deadline"] == "sign" {
@@ -158,6 +172,9 @@ func (s *SLA) enqueue(ctx context.Context, tx *store.Tx, t *ticket.Ticket, ev ti
 	}
 	// One message per event and template: a retried transaction cannot queue it twice.
 	key := fmt.Sprintf("%s:%d:%s:%s", t.ID, ev.Seq, ev.Action, tpl)
+	if channel != "sms" { // the department's e-mail goes beside its SMS (SMS keys kept as they were)
+		key += ":" + channel
+	}
 	m := &store.OutboxMessage{Channel: channel, Recipient: to, Template: tpl, Subject: subject, Body: body,
 		TicketID: t.ID, TicketNumber: t.Number, IdempotencyKey: key, CreatedAt: ev.At}
 	if _, err := tx.Enqueue(ctx, m); err != nil {

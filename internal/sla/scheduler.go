@@ -165,9 +165,10 @@ func (s *Scheduler) fireLoop(ctx context.Context) (int, error) {
 		n, more, err := s.fireBatch(ctx)
 		fired += n
 		if errors.Is(err, store.ErrBusy) {
-			// A person is acting on the ticket right now; their transaction will clear or
-			// keep the timer. Let it finish.
-			if busy++; busy > 50 {
+			// A person (or another node's scheduler) is acting on the ticket right now; their
+			// transaction will clear or keep the timer. Let it finish: up to 5 s, as a loaded
+			// machine can hold a short transaction for a second or more.
+			if busy++; busy > 250 {
 				return fired, err
 			}
 			select {

@@ -38,32 +38,59 @@ type RuleDoc struct {
 	WarnAt    float64 `json:"warn_at,omitempty"`
 }
 
-// Rule converts the document into a workcal rule.
-func (d RuleDoc) Rule() (workcal.Rule, error) {
-	r := workcal.Rule{Type: d.Type, Category: d.Category, Urgency: d.Urgency, Pause: workcal.Pause(d.Pause), WarnAt: d.WarnAt}
-	for _, f := range []struct {
-		s   string
-		dst *workcal.Limit
-	}{{d.SignFor, &r.SignFor}, {d.Handling, &r.Handling}, {d.Reply, &r.Reply}, {d.Supervise, &r.Supervise}} {
-		if f.s == "" {
-			continue
+// DocOf writes a rule as an administrator would (the defaults, shown beside the city's rules).
+func DocOf(r workcal.Rule) RuleDoc {
+	return RuleDoc{Type: r.Type, Category: r.Category, Urgency: r.Urgency, SignFor: r.SignFor.Spec(),
+		Handling: r.Handling.Spec(), Reply: r.Reply.Spec(), Supervise: r.Supervise.Spec(), Pause: string(r.Pause), WarnAt: r.WarnAt}
+}
+
+// CheckRules converts the city's rule documents, naming every bad field of every rule
+// (counted from 1). A rule that sets nothing is refused: it would only clutter the list.
+func CheckRules(docs []RuleDoc) ([]workcal.Rule, []*workcal.RuleError) {
+	var errs []*workcal.RuleError
+	rules := make([]workcal.Rule, 0, len(docs))
+	for i, d := range docs {
+		r := workcal.Rule{Type: d.Type, Category: d.Category, Urgency: d.Urgency, Pause: workcal.Pause(d.Pause), WarnAt: d.WarnAt}
+		var mine []*workcal.RuleError
+		for _, f := range []struct {
+			name, s string
+			dst     *workcal.Limit
+		}{{"sign_for", d.SignFor, &r.SignFor}, {"handling", d.Handling, &r.Handling}, {"reply", d.Reply, &r.Reply}, {"supervise", d.Supervise, &r.Supervise}} {
+			if f.s == "" {
+				continue
+			}
+			l, err := workcal.ParseLimit(f.s)
+			if err != nil {
+				mine = append(mine, &workcal.RuleError{Rule: i + 1, Field: f.name, Reason: err.Error()})
+				continue
+			}
+			*f.dst = l
 		}
-		l, err := workcal.ParseLimit(f.s)
-		if err != nil {
-			return r, err
+		if _, err := workcal.NewPolicy([]workcal.Rule{r}); err != nil {
+			for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
+				re := e.(*workcal.RuleError)
+				re.Rule = i + 1
+				mine = append(mine, re)
+			}
 		}
-		*f.dst = l
+		if len(mine) == 0 && d.SignFor == "" && d.Handling == "" && d.Reply == "" && d.Supervise == "" && d.Pause == "" && d.WarnAt == 0 {
+			mine = append(mine, &workcal.RuleError{Rule: i + 1, Field: "handling", Reason: "the rule sets no limit, pause or warning share"})
+		}
+		errs = append(errs, mine...)
+		rules = append(rules, r)
 	}
-	return r, nil
+	return rules, errs
 }
 
 // SLA is the configured clock: calendar, policy, category paths and message templates.
 // Safe for concurrent use; Reload swaps the configuration.
 type SLA struct {
+	reload sync.Mutex // one Reload at a time, so a later one never swaps in an older read
 	mu     sync.RWMutex
 	cal    *workcal.Calendar
 	policy *workcal.Policy
 	paths  map[string][]string // category id → names from the root
+	ids    map[string][]string // category id → ids from the root
 
 	Templates *notify.Set
 	// LookupURL is the citizen's look-up page, for the receipt message.
@@ -84,7 +111,7 @@ func New(cal *workcal.Calendar, policy *workcal.Policy) *SLA {
 		policy = workcal.DefaultPolicy()
 	}
 	ts, _ := notify.NewSet(nil)
-	return &SLA{cal: cal, policy: policy, paths: map[string][]string{}, Templates: ts}
+	return &SLA{cal: cal, policy: policy, paths: map[string][]string{}, ids: map[string][]string{}, Templates: ts}
 }
 
 // Load builds the SLA from the database: the official calendar merged with the days an
@@ -100,6 +127,8 @@ func Load(ctx context.Context, st *store.Store) (*SLA, error) {
 
 // Reload re-reads the configuration (after an administrator changes it).
 func (s *SLA) Reload(ctx context.Context, st *store.Store) error {
+	s.reload.Lock()
+	defer s.reload.Unlock()
 	cal, err := LoadCalendar(ctx, st)
 	if err != nil {
 		return err
@@ -108,15 +137,11 @@ func (s *SLA) Reload(ctx context.Context, st *store.Store) error {
 	if _, err := st.Setting(ctx, RulesKey, &docs); err != nil {
 		return err
 	}
-	rules := workcal.DefaultRules()
-	for i, d := range docs {
-		r, err := d.Rule()
-		if err != nil {
-			return fmt.Errorf("sla: rule %d: %w", i+1, err)
-		}
-		rules = append(rules, r)
+	entered, errs := CheckRules(docs)
+	if len(errs) > 0 {
+		return fmt.Errorf("sla: %w", errs[0])
 	}
-	policy, err := workcal.NewPolicy(rules)
+	policy, err := workcal.NewPolicy(append(workcal.DefaultRules(), entered...))
 	if err != nil {
 		return err
 	}
@@ -126,12 +151,13 @@ func (s *SLA) Reload(ctx context.Context, st *store.Store) error {
 	}
 	tree := org.NewTree(cats)
 	paths := make(map[string][]string, len(cats))
+	ids := make(map[string][]string, len(cats))
 	for _, c := range cats {
-		var names []string
+		var names, path []string
 		for _, p := range tree.Path(c.ID) {
-			names = append(names, p.Name)
+			names, path = append(names, p.Name), append(path, p.ID)
 		}
-		paths[c.ID] = names
+		paths[c.ID], ids[c.ID] = names, path
 	}
 	over, err := notify.Overrides(ctx, st)
 	if err != nil {
@@ -141,7 +167,7 @@ func (s *SLA) Reload(ctx context.Context, st *store.Store) error {
 		return err
 	}
 	s.mu.Lock()
-	s.cal, s.policy, s.paths = cal, policy, paths
+	s.cal, s.policy, s.paths, s.ids = cal, policy, paths, ids
 	s.mu.Unlock()
 	return nil
 }
@@ -210,14 +236,29 @@ func (s *SLA) Calendar() *workcal.Calendar {
 // falls back to the request type alone, then to the default help limits.
 func (s *SLA) Limits(t *ticket.Ticket) workcal.Limits {
 	s.mu.RLock()
-	policy, path := s.policy, s.paths[t.CategoryID]
+	policy, path, ids := s.policy, s.paths[t.CategoryID], s.ids[t.CategoryID]
 	s.mu.RUnlock()
-	q := workcal.Request{Type: string(t.RequestType), Urgency: string(t.Urgency), Category: path}
+	q := workcal.Request{Type: string(t.RequestType), Urgency: string(t.Urgency), Category: path, CategoryIDs: ids}
 	if l, err := policy.Resolve(q); err == nil {
 		return l
 	}
 	l, _ := policy.Resolve(workcal.Request{Type: workcal.Help, Urgency: workcal.Normal})
 	return l
+}
+
+// Resolve is the limits a request of this type, urgency and category (an id; "" for none)
+// gets under the rules in force, with the category's names from the root: what an
+// administrator previews. Unlike Limits it does not fall back: an unknown type, urgency
+// or category is an error.
+func (s *SLA) Resolve(requestType, urgency, categoryID string) (workcal.Limits, []string, error) {
+	s.mu.RLock()
+	policy, path, ids := s.policy, s.paths[categoryID], s.ids[categoryID]
+	s.mu.RUnlock()
+	if categoryID != "" && ids == nil {
+		return workcal.Limits{}, nil, fmt.Errorf("no category %q", categoryID)
+	}
+	l, err := policy.Resolve(workcal.Request{Type: requestType, Urgency: urgency, Category: path, CategoryIDs: ids})
+	return l, path, err
 }
 
 // Deadlines is the workorder.DeadlinePolicy: sign-for and handling deadlines in working
@@ -229,6 +270,28 @@ func (s *SLA) Deadlines(t *ticket.Ticket, at time.Time) (sign, handle time.Time)
 }
 
 var _ workorder.DeadlinePolicy = (*SLA)(nil).Deadlines
+
+// Pausable says whether the ticket's policy lets its clock stop while it waits on the
+// citizen (挂起); workorder fixes the answer on the ticket when it sets the deadlines.
+func (s *SLA) Pausable(t *ticket.Ticket) bool { return s.Limits(t).Pausable }
+
+// Resume moves the handling deadline of a ticket suspended from from to to by the time on
+// the handling limit's clock between them (working time, or clock time for a 24-hour
+// limit). A ticket suspended when already overdue stays where it was.
+func (s *SLA) Resume(t *ticket.Ticket, from, to time.Time) (time.Time, time.Duration) {
+	if t.HandleDeadline == nil {
+		return time.Time{}, 0
+	}
+	cal, l := s.Calendar(), s.Limits(t)
+	d := workcal.Deadline{Limit: l.Handling, Due: *t.HandleDeadline}
+	moved := d.Pause(cal, from, to)
+	if moved.Due.Equal(d.Due) {
+		return d.Due, 0
+	}
+	return moved.Due, l.Handling.Between(cal, from, to)
+}
+
+var _ workorder.PausePolicy = (*SLA)(nil)
 
 // warnBefore is the warning instant of a limit falling due at due: (1-share) of the limit,
 // on the limit's own clock, before the due time.

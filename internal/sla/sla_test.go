@@ -46,7 +46,7 @@ func newDesk(t *testing.T, st *store.Store, clock *sla.ManualClock) *desk {
 	}
 	s.LookupURL = "https://12345.example.gov.cn/q"
 	svc := workorder.New(st, t.TempDir(), nil)
-	svc.Now, svc.Deadlines, svc.Hooks = clock.Now, s.Deadlines, []workorder.TxHook{s.Hook}
+	svc.Now, svc.Deadlines, svc.Pause, svc.Hooks = clock.Now, s.Deadlines, s, []workorder.TxHook{s.Hook}
 	p := func(role access.Role, dept string) access.Principal {
 		pr, err := svc.PrincipalFor(ctx, "u-"+string(role), string(role), string(role), dept, false)
 		if err != nil {
@@ -189,7 +189,7 @@ func testFire(t *testing.T, b storetest.Backend) {
 	}
 	clock.Set(wantSign.Add(time.Minute))
 	time.Sleep(200 * time.Millisecond)
-	if evs := waitEvent(t, d.st, tk, ticket.ActMarkOverdue, 0, 0); len(evs) != 0 {
+	if evs := append(waitEvent(t, d.st, tk, ticket.ActSignOverdue, 0, 0), waitEvent(t, d.st, tk, ticket.ActMarkOverdue, 0, 0)...); len(evs) != 0 {
 		t.Fatalf("sign-for overdue fired after acceptance: %+v", evs)
 	}
 
@@ -254,14 +254,14 @@ func testRestart(t *testing.T, b storetest.Backend) {
 		return m
 	}
 	first := counts()
-	if first[ticket.ActWarn] != 2 || first[ticket.ActMarkOverdue] != 2 || first[ticket.ActSupervise] != 1 {
-		t.Fatalf("after the restart: %v, want 2 warnings, 2 overdue (sign, handling), 1 supervision", first)
+	if first[ticket.ActWarn] != 2 || first[ticket.ActSignOverdue] != 1 || first[ticket.ActMarkOverdue] != 1 || first[ticket.ActSupervise] != 1 {
+		t.Fatalf("after the restart: %v, want 2 warnings, sign-for overdue, overdue, 1 supervision", first)
 	}
 	// A second start finds nothing to fire.
 	stop = run(t, d.scheduler("n2"))
 	time.Sleep(300 * time.Millisecond)
 	stop()
-	if again := counts(); again[ticket.ActWarn] != 2 || again[ticket.ActMarkOverdue] != 2 || again[ticket.ActSupervise] != 1 {
+	if again := counts(); again[ticket.ActWarn] != 2 || again[ticket.ActSignOverdue] != 1 || again[ticket.ActMarkOverdue] != 1 || again[ticket.ActSupervise] != 1 {
 		t.Fatalf("a second start fired again: %v", again)
 	}
 }
@@ -306,7 +306,7 @@ func testTwoNodes(t *testing.T, b storetest.Backend) {
 		for _, e := range evs {
 			m[e.Action]++
 		}
-		if m[ticket.ActWarn] != 2 || m[ticket.ActMarkOverdue] != 2 || m[ticket.ActSupervise] != 1 {
+		if m[ticket.ActWarn] != 2 || m[ticket.ActSignOverdue] != 1 || m[ticket.ActMarkOverdue] != 1 || m[ticket.ActSupervise] != 1 {
 			t.Fatalf("ticket %s: %v", tk.Number, m)
 		}
 		if len(outboxFor(t, d.st, tk, "supervise")) != 1 {

@@ -135,3 +135,16 @@ func (s *Service) UpdateCitizen(ctx context.Context, p access.Principal, phone s
 	mask(p, c)
 	return c, nil
 }
+
+// PhoneInfo tells what is known of a number before (or besides) its profile: mobile or
+// landline, the carrier, and the place from the centre's number-place table (号码归属地).
+func (s *Service) PhoneInfo(ctx context.Context, p access.Principal, raw string) (citizen.PhoneInfo, error) {
+	if !p.Has(access.ViewCitizens) {
+		return citizen.PhoneInfo{}, ErrForbidden
+	}
+	info, err := s.Store.PhoneInfo(ctx, raw)
+	if err == nil && info.Kind == citizen.KindUnknown {
+		err = ticket.FieldErrors{"number": "digits of a phone number"}
+	}
+	return info, err
+}

@@ -26,9 +26,9 @@ func (s *Service) CheckDispatch(ctx context.Context, p access.Principal, deptID 
 
 // Locate returns the deepest region whose boundary holds the point, or "" if none does.
 func (s *Service) Locate(ctx context.Context, lat, lng float64) (string, error) {
-	l, err := s.regions.get(ctx, s.Store)
+	refs, err := s.regionRefs(ctx)
 	if err != nil {
 		return "", err
 	}
-	return l.Locate(lng, lat), nil
+	return refs.loc.Locate(lng, lat), nil
 }

@@ -33,6 +33,9 @@ func (s *Service) SaveDepartment(ctx context.Context, p access.Principal, d *org
 	if !p.Has(access.ManageOrg) {
 		return ErrForbidden
 	}
+	if s.departments != nil {
+		defer s.departments.forget()
+	}
 	all, err := s.Store.Departments(ctx)
 	if err != nil {
 		return err
@@ -137,7 +140,9 @@ func (s *Service) SaveRegion(ctx context.Context, p access.Principal, r *org.Reg
 	if len(fe) > 0 {
 		return fe
 	}
-	defer s.regions.forget()
+	if s.regions != nil {
+		defer s.regions.forget()
+	}
 	return s.saveOrg(ctx, p, "region", r.Name, isNew, func(tx *store.Tx) error { return tx.SaveRegion(ctx, r) },
 		func() error { return ticket.FieldErrors{"code": "already taken"} }, &r.ID)
 }
@@ -201,6 +206,9 @@ func (s *Service) SaveCategory(ctx context.Context, p access.Principal, c *org.C
 	}
 	if len(fe) > 0 {
 		return fe
+	}
+	if s.categories != nil {
+		defer s.categories.forget()
 	}
 	return s.saveOrg(ctx, p, "category", c.Name, isNew, func(tx *store.Tx) error { return tx.SaveCategory(ctx, c) },
 		func() error {

@@ -37,12 +37,16 @@ type Service struct {
 	Store     *store.Store
 	Files     attach.Files
 	Deadlines DeadlinePolicy
+	Pause     PausePolicy // nil: CalendarPause
 	Publisher Publisher
 	Hooks     []TxHook
 	Log       *slog.Logger
 	Now       func() time.Time
 
-	regions *regionCache // shared by copies of the service (the demo copies it per ticket clock)
+	// Shared by copies of the service (the demo copies it per ticket clock).
+	regions     *refCache[regionRefs]
+	categories  *refCache[map[string]*org.Category]
+	departments *refCache[*org.Tree[org.Department]]
 }
 
 // New returns a service over st with attachments under dataDir.
@@ -51,7 +55,7 @@ func New(st *store.Store, dataDir string, log *slog.Logger) *Service {
 		log = slog.Default()
 	}
 	return &Service{Store: st, Files: attach.Files{Dir: dataDir}, Deadlines: CalendarDayDeadlines, Log: log, Now: time.Now,
-		regions: &regionCache{}}
+		regions: newRegionCache(), categories: newCategoryCache(), departments: newDepartmentCache()}
 }
 
 // CalendarDayDeadlines is the default policy until the working-time clock is configured:
@@ -75,14 +79,14 @@ func CalendarDayDeadlines(t *ticket.Ticket, at time.Time) (time.Time, time.Time)
 func (s *Service) PrincipalFor(ctx context.Context, userID, username, role, deptID string, phoneGrant bool) (access.Principal, error) {
 	p := access.Principal{UserID: userID, Username: username, Role: access.Role(role), DepartmentID: deptID, PhoneGrant: phoneGrant}
 	if p.Role.DepartmentScoped() {
-		depts, err := s.Store.Departments(ctx)
+		tree, err := s.departmentTree(ctx)
 		if err != nil {
 			return p, err
 		}
 		if deptID == "" {
 			p.Departments = map[string]bool{}
 		} else {
-			p.Departments = org.NewTree(depts).Subtree(deptID)
+			p.Departments = tree.Subtree(deptID)
 		}
 	}
 	return p, nil
@@ -91,7 +95,7 @@ func (s *Service) PrincipalFor(ctx context.Context, userID, username, role, dept
 // Register takes in a new request (登记). The ticket's number, id, state and times are set
 // here; the citizen profile is found or created by phone.
 func (s *Service) Register(ctx context.Context, p access.Principal, t *ticket.Ticket, note string) (*ticket.Ticket, error) {
-	if !p.Has(access.CreateTicket) {
+	if !p.MayRegister(t.Channel) {
 		return nil, ErrForbidden
 	}
 	if err := ticket.ValidateNew(t); err != nil {
@@ -140,7 +144,7 @@ func (s *Service) Register(ctx context.Context, p access.Principal, t *ticket.Ti
 func (s *Service) checkRefs(ctx context.Context, t *ticket.Ticket) error {
 	fe := ticket.FieldErrors{}
 	if t.CategoryID != "" {
-		c, err := s.Store.CategoryByID(ctx, t.CategoryID)
+		c, err := s.category(ctx, t.CategoryID)
 		switch {
 		case errors.Is(err, store.ErrNotFound):
 			fe["category_id"] = "no such category"
@@ -153,7 +157,7 @@ func (s *Service) checkRefs(ctx context.Context, t *ticket.Ticket) error {
 		}
 	}
 	if t.RegionID != "" {
-		ok, err := s.Store.RegionExists(ctx, t.RegionID)
+		ok, err := s.regionExists(ctx, t.RegionID)
 		if err != nil {
 			return err
 		}
@@ -198,6 +202,7 @@ func (s *Service) Act(ctx context.Context, p access.Principal, number string, cm
 		if err := s.checkCommand(ctx, tx, p, t, cmd); err != nil {
 			return err
 		}
+		pausedFrom := t.SuspendedAt
 		ev, err = ticket.Apply(t, cmd, now)
 		var illegal *ticket.IllegalError
 		if errors.As(err, &illegal) {
@@ -212,6 +217,20 @@ func (s *Service) Act(ctx context.Context, p access.Principal, number string, cm
 				sign = now // reopened: already signed for
 			}
 			t.SignDeadline, t.HandleDeadline, t.Overdue = &sign, &handle, false
+			// Whether the clock may pause is fixed with the deadlines, so the actions offered
+			// on the ticket (Allowed) say the truth about 挂起.
+			t.PauseDenied = !s.pausePolicy().Pausable(t)
+		}
+		if cmd.Action == ticket.ActResume && pausedFrom != nil && t.HandleDeadline != nil {
+			// 恢复: the deadline moves later by the time paused on the limit's own clock; the
+			// event keeps both, and the clock's hook re-arms the timers from it.
+			before := *t.HandleDeadline
+			handle, paused := s.pausePolicy().Resume(t, *pausedFrom, now)
+			handle = handle.UTC()
+			t.HandleDeadline = &handle
+			ev.Data["handle_deadline_before"] = before.UTC().Format(time.RFC3339)
+			ev.Data["handle_deadline"] = handle.Format(time.RFC3339)
+			ev.Data["paused_seconds"] = int64(paused / time.Second)
 		}
 		if err := tx.UpdateTicket(ctx, t, &ev); err != nil {
 			return err
@@ -287,6 +306,13 @@ func (s *Service) checkCommand(ctx context.Context, tx *store.Tx, p access.Princ
 	return nil
 }
 
+func (s *Service) pausePolicy() PausePolicy {
+	if s.Pause == nil {
+		return CalendarPause{}
+	}
+	return s.Pause
+}
+
 func (s *Service) runHooks(ctx context.Context, tx *store.Tx, t *ticket.Ticket, ev ticket.Event) error {
 	for _, h := range s.Hooks {
 		if err := h(ctx, tx, t, ev); err != nil {
@@ -355,4 +381,16 @@ func (s *Service) Events(ctx context.Context, p access.Principal, number string)
 		return nil, err
 	}
 	return s.Store.TicketEvents(ctx, t.ID)
+}
+
+// DeadlinePreview says which sign-for and handling deadlines the ticket would get if it
+// were dispatched now (the dispatcher sees them before dispatching, 派单时限预览).
+func (s *Service) DeadlinePreview(ctx context.Context, p access.Principal, number string) (sign, handle time.Time, err error) {
+	t, err := s.Get(ctx, p, number)
+	if err != nil {
+		return time.Time{}, time.Time{}, err
+	}
+	now := s.Now().UTC()
+	sign, handle = s.Deadlines(t, now)
+	return sign, handle, nil
 }

@@ -60,6 +60,7 @@ func TestService(t *testing.T) {
 			t.Run("scope, masking and sub-dispatch", func(t *testing.T) { testScope(t, newCity(t, b.Open(t))) })
 			t.Run("merge keeps both histories", func(t *testing.T) { testMerge(t, newCity(t, b.Open(t))) })
 			t.Run("bad input changes nothing", func(t *testing.T) { testBadInput(t, newCity(t, b.Open(t))) })
+			t.Run("suspend and resume under the calendar-day policy", func(t *testing.T) { testCalendarPause(t, newCity(t, b.Open(t))) })
 		})
 	}
 }
@@ -200,5 +201,37 @@ func TestLocateSeesRegionEdits(t *testing.T) {
 	}
 	if id, err := svc.Locate(ctx, 28.5, 112.5); err != nil || id != r.ID {
 		t.Fatalf("new region not located: %q %v", id, err)
+	}
+}
+
+// Without the working-time clock the pause counts in calendar time, and 紧急 does not pause.
+func testCalendarPause(t *testing.T, c *city) {
+	now := time.Date(2026, 11, 23, 2, 0, 0, 0, time.UTC)
+	c.svc.Now = func() time.Time { return now }
+	tk := register(t, c, "楼道堆放杂物")
+	act(t, c, c.dispatcher, tk.Number, ticket.Command{Action: ticket.ActDispatch, DepartmentID: c.waterID})
+	tk = act(t, c, c.water, tk.Number, ticket.Command{Action: ticket.ActAccept})
+	due := *tk.HandleDeadline
+	if tk.PauseDenied {
+		t.Fatal("a normal complaint may not pause")
+	}
+	act(t, c, c.water, tk.Number, ticket.Command{Action: ticket.ActSuspend, Note: "等待市民提供物业联系方式"})
+	now = now.Add(50 * time.Hour)
+	tk, ev, err := c.svc.Act(ctx, c.water, tk.Number, ticket.Command{Action: ticket.ActResume})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !tk.HandleDeadline.Equal(due.Add(50*time.Hour)) || ev.Data["paused_seconds"] != int64(50*3600) {
+		t.Fatalf("deadline %v (was %v), event %v", tk.HandleDeadline, due, ev.Data)
+	}
+	urgent, err := c.svc.Register(ctx, c.agent, &ticket.Ticket{Subject: "燃气泄漏", Urgency: ticket.Urgent}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	act(t, c, c.dispatcher, urgent.Number, ticket.Command{Action: ticket.ActDispatch, DepartmentID: c.waterID})
+	urgent = act(t, c, c.water, urgent.Number, ticket.Command{Action: ticket.ActAccept})
+	var ill *ticket.IllegalError
+	if _, _, err := c.svc.Act(ctx, c.water, urgent.Number, ticket.Command{Action: ticket.ActSuspend, Note: "等待"}); !urgent.PauseDenied || !errors.As(err, &ill) {
+		t.Fatalf("urgent suspend: pause_denied %v, err %v", urgent.PauseDenied, err)
 	}
 }

@@ -2,6 +2,7 @@ package workorder
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"unicode/utf8"
 
@@ -56,6 +57,7 @@ type UserPatch struct {
 	DepartmentID *string `json:"department_id,omitempty"`
 	PhoneGrant   *bool   `json:"phone_grant,omitempty" doc:"let a department user see full phone numbers"`
 	Disabled     *bool   `json:"disabled,omitempty"`
+	AgentExt     *string `json:"agent_ext,omitempty" doc:"the call-centre extension (坐席分机) the user answers on; \"\" unlinks"`
 }
 
 // UpdateUser changes a user's profile, role, department, phone grant or disabled flag.
@@ -100,6 +102,17 @@ func (s *Service) UpdateUser(ctx context.Context, p access.Principal, id string,
 	if patch.PhoneGrant != nil {
 		u.PhoneGrant = *patch.PhoneGrant
 	}
+	if patch.AgentExt != nil && strings.TrimSpace(*patch.AgentExt) != u.AgentExt {
+		if !p.Has(access.ManageUsers) {
+			return nil, ErrForbidden // seats are the centre's to assign, not a department's
+		}
+		u.AgentExt = strings.TrimSpace(*patch.AgentExt)
+		if msg, err := s.CheckAgentExt(ctx, u.ID, u.AgentExt); err != nil {
+			return nil, err
+		} else if msg != "" {
+			fe["agent_ext"] = msg
+		}
+	}
 	if patch.Disabled != nil {
 		u.Disabled = *patch.Disabled
 		if u.Disabled && u.ID == p.UserID {
@@ -128,6 +141,32 @@ func (s *Service) UpdateUser(ctx context.Context, p access.Principal, id string,
 		return nil, err
 	}
 	return u, nil
+}
+
+// CheckAgentExt explains why ext cannot be the extension of the user with id userID (""
+// when it can): it must be an agent of the call centre (hotline agent add) and no other
+// user's seat. The store's unique index still guards against two racing saves.
+func (s *Service) CheckAgentExt(ctx context.Context, userID, ext string) (string, error) {
+	if ext == "" {
+		return "", nil
+	}
+	_, err := s.Store.VoiceAgent(ctx, ext)
+	if errors.Is(err, store.ErrNotFound) {
+		return "no such agent extension (hotline agent add)", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	other, err := s.Store.UserByAgentExt(ctx, ext)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return "", nil
+	case err != nil:
+		return "", err
+	case other.ID != userID:
+		return "already the seat of user " + other.Username, nil
+	}
+	return "", nil
 }
 
 // APIKeys lists the API keys (never their secrets).
