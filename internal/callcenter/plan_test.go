@@ -163,3 +163,27 @@ func TestAgentDirectoryCachedOnDisk(t *testing.T) {
 		t.Fatal("agent invented without a cache")
 	}
 }
+
+// An idle call centre wakes its ACD loop on its ticker (5 times a second) and on events,
+// never by itself: a step that woke its own loop spun at two thirds of a core.
+func TestIdleACDLoopDoesNotSpin(t *testing.T) {
+	up := &memAgents{agents: []AgentInfo{{Ext: "1001", Password: "pw", Skills: map[string]int{"12345": 1}}}}
+	s, err := New(Config{DataDir: t.TempDir(), SIPAddr: "127.0.0.1:0", AdvertisedIP: "127.0.0.1"},
+		Ports{CDR: newMemCDR(), Agents: up, Plan: DefaultPlan()}, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.SetAgentState("1001", acd.NotReady); err != nil { // one event: one wake-up
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond)
+	before := s.steps.Load()
+	time.Sleep(time.Second)
+	if n := s.steps.Load() - before; n > 20 {
+		t.Fatalf("%d ACD steps in a second on an idle server, want about 5", n)
+	}
+}

@@ -93,6 +93,20 @@ type Action struct {
 	Prompts []string   `yaml:"prompts,omitempty" json:"prompts,omitempty"` // played first
 }
 
+// ValidDialString reports whether s can be a number dialled or blacklisted: digits with an
+// optional leading +, at most 32.
+func ValidDialString(s string) bool {
+	if s == "" || len(s) > 32 {
+		return false
+	}
+	for i, ch := range s {
+		if !(ch >= '0' && ch <= '9') && !(ch == '+' && i == 0) {
+			return false
+		}
+	}
+	return true
+}
+
 // Route is the plan of one hotline number.
 type Route struct {
 	Number   string            `yaml:"number" json:"number"`

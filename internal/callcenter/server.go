@@ -17,6 +17,7 @@ import (
 	"path"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/emiago/sipgo"
@@ -137,6 +138,7 @@ type Server struct {
 
 	events chan Event
 	kick   chan struct{}
+	steps  atomic.Int64 // ACD steps run, for the test that an idle server does not spin
 	ctx    context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -355,6 +357,10 @@ func (s *Server) close() error {
 	return err
 }
 
+// ReloadAgents rereads the agent directory now (an adapter saw it change) instead of at
+// the next minute.
+func (s *Server) ReloadAgents(ctx context.Context) { s.loadAgents(ctx) }
+
 // loadAgents reads the agent directory. Its last good answer is kept on disk, so a node
 // that starts while the database is down still knows its agents and lets them register.
 func (s *Server) loadAgents(ctx context.Context) {
@@ -418,7 +424,18 @@ func (s *Server) SetAgentState(ext string, st acd.AgentState) error {
 }
 
 // afterACD publishes agent changes and wakes the dispatcher. Callers hold s.mu.
+// afterACD publishes the agent changes an event made and wakes the ACD loop to act on it.
+// Callers hold s.mu.
 func (s *Server) afterACD() {
+	s.publishChanges()
+	select {
+	case s.kick <- struct{}{}:
+	default:
+	}
+}
+
+// publishChanges publishes and records the agents' state changes. Callers hold s.mu.
+func (s *Server) publishChanges() {
 	for _, a := range s.center.Changes() {
 		s.publish(Event{Type: EvAgentState, At: a.StateSince, Agent: a.Ext, State: a.State.String(), CallID: a.CallID})
 		ext, st, at := a.Ext, a.State, a.StateSince
@@ -429,10 +446,6 @@ func (s *Server) afterACD() {
 				s.log.Debug("agent state not recorded", "ext", ext, "error", err)
 			}
 		}()
-	}
-	select {
-	case s.kick <- struct{}{}:
-	default:
 	}
 }
 
@@ -476,12 +489,13 @@ func (s *Server) acdLoop() {
 }
 
 func (s *Server) step(now time.Time) {
+	s.steps.Add(1)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	// Phones whose registration ran out cannot take calls.
-	for _, a := range s.center.Agents() {
-		if a.State == acd.Ready && len(s.reg.Contacts(a.Ext)) == 0 {
-			s.center.SetState(a.Ext, acd.SignedOut, now)
+	for _, ext := range s.center.ReadyExts() {
+		if len(s.reg.Contacts(ext)) == 0 {
+			s.center.SetState(ext, acd.SignedOut, now)
 		}
 	}
 	r := s.center.Tick(now)
@@ -513,7 +527,9 @@ func (s *Server) step(now time.Time) {
 			go s.ringAgent(ctx, cancel, c, ext)
 		}
 	}
-	s.afterACD()
+	// Not afterACD: a step that woke its own loop would run again at once, forever (an
+	// idle server spun at two thirds of a core). Events and the ticker wake it.
+	s.publishChanges()
 }
 
 // publishQueues sends a queue.changed event for each queue whose counts moved since the

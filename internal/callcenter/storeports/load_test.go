@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -33,6 +34,8 @@ import (
 // server process. It runs only when HOTLINE_LOAD_CALLS is set:
 //
 //	HOTLINE_LOAD_CALLS=500 HOTLINE_LOAD_RATE=50 go test ./internal/callcenter/storeports -run LoadRecordedCallsHeld -v -timeout 10m
+//
+// HOTLINE_LOAD_CPUPROFILE=FILE writes a CPU profile of the server over the steady 30 s.
 func TestLoadRecordedCallsHeld(t *testing.T) {
 	calls, _ := strconv.Atoi(os.Getenv("HOTLINE_LOAD_CALLS"))
 	if calls <= 0 {
@@ -107,6 +110,12 @@ func TestLoadRecordedCallsHeld(t *testing.T) {
 	runtime.ReadMemStats(&m0)
 	rss0 := rssBytes()
 
+	var prof *os.File
+	if path := os.Getenv("HOTLINE_LOAD_CPUPROFILE"); path != "" {
+		if prof, err = os.Create(path); err != nil {
+			t.Fatal(err)
+		}
+	}
 	start := time.Now()
 	callers := sipptest.Run(t, "callers", sipAddr, "-sf", filepath.Join(here, "testdata", "caller_hold.xml"), "-p", fmt.Sprint(sipptest.FreePort(t)),
 		"-mp", fmt.Sprint(sipptest.FreePort(t)), "-s", "12345", "-key", "caller", "13800000000", "-key", "pcap", sipptest.G711APcap,
@@ -134,9 +143,16 @@ func TestLoadRecordedCallsHeld(t *testing.T) {
 		peak = max(peak, n)
 		if n == calls && wallFrom.IsZero() {
 			wallFrom, cpuFrom = time.Now(), cpuTime()
+			if prof != nil {
+				pprof.StartCPUProfile(prof) // HOTLINE_LOAD_CPUPROFILE: the steady part only
+			}
 		}
 		if !wallFrom.IsZero() && wallTo.IsZero() && time.Since(wallFrom) >= 30*time.Second {
 			wallTo, cpuTo = time.Now(), cpuTime()
+			if prof != nil {
+				pprof.StopCPUProfile()
+				prof.Close()
+			}
 			var m runtime.MemStats
 			runtime.ReadMemStats(&m)
 			heapPeak, rssPeak = m.HeapInuse, rssBytes()

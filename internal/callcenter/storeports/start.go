@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -34,8 +36,9 @@ type Voice struct {
 	once     sync.Once
 	stopOnce sync.Once
 
-	mu   sync.Mutex
-	seen map[string]int64 // agent → requested_seq applied
+	mu        sync.Mutex
+	seen      map[string]int64 // agent → requested_seq applied
+	directory string           // directoryPrint of the agents last loaded
 
 	stopping chan struct{} // closed when the server is stopping (see Stopping)
 }
@@ -81,6 +84,7 @@ func Start(ctx context.Context, st *store.Store, cfg callcenter.Config, opt Opti
 		for _, a := range agents {
 			v.seen[a.Ext] = a.RequestedSeq
 		}
+		v.directory = directoryPrint(agents)
 	}
 	rcancel()
 	var sink callcenter.CDRSink = CDRSink{Store: st}
@@ -154,8 +158,15 @@ func (v *Voice) ApplyRequestedStates(ctx context.Context) {
 	if err != nil {
 		return
 	}
+	// The poll reads every agent anyway: when the directory itself changed (an agent added
+	// or edited with hotline agent add, or through another node), reload it now, so the
+	// new agent can take calls within a poll rather than within the server's minute.
 	v.mu.Lock()
 	defer v.mu.Unlock()
+	if dir := directoryPrint(agents); dir != v.directory {
+		v.Server.ReloadAgents(ctx)
+		v.directory = dir
+	}
 	for _, a := range agents {
 		if a.RequestedSeq <= v.seen[a.Ext] {
 			continue
@@ -174,6 +185,21 @@ func (v *Voice) ApplyRequestedStates(ctx context.Context) {
 		}
 		v.seen[a.Ext] = a.RequestedSeq
 	}
+}
+
+// directoryPrint is what the call centre's agent directory holds of the agents, as one
+// comparable string.
+func directoryPrint(agents []*store.VoiceAgent) string {
+	var b strings.Builder
+	for _, a := range agents {
+		groups := make([]string, 0, len(a.Skills))
+		for g, l := range a.Skills {
+			groups = append(groups, g+":"+strconv.Itoa(l))
+		}
+		slices.Sort(groups)
+		fmt.Fprintf(&b, "%s\x00%s\x00%s\x00%d\x00%s\n", a.Ext, a.Name, a.Password, a.Order, strings.Join(groups, ","))
+	}
+	return b.String()
 }
 
 // SetAgentState changes an agent's state on this node at once (示闲/示忙/签出).
@@ -227,7 +253,8 @@ func SeedDemo(ctx context.Context, st *store.Store) error {
 	if err != nil {
 		return err
 	}
-	names := []string{"王芳", "李娜", "张伟", "刘洋", "陈静", "杨磊", "赵敏", "黄涛", "周丽", "吴强"}
+	// 1001 and 1002 are the seats of the demo logins agent (李娜) and monitor (王芳).
+	names := []string{"李娜", "王芳", "张伟", "刘洋", "陈静", "杨磊", "赵敏", "黄涛", "周丽", "吴强"}
 	others := map[string]int{}
 	for _, h := range callcenter.HotlineNumbers {
 		if h.Number != "12345" && h.Number != "12315" {
