@@ -12,6 +12,7 @@ import (
 
 	"github.com/hotline-dev/hotline/internal/account"
 	"github.com/hotline-dev/hotline/internal/open311"
+	"github.com/hotline-dev/hotline/internal/sla"
 	"github.com/hotline-dev/hotline/internal/store"
 	"github.com/hotline-dev/hotline/internal/workorder"
 )
@@ -38,6 +39,20 @@ type Deps struct {
 	Open311 open311.Config
 	// Voice is the running call centre (voice_routes.go); nil when this node runs no SIP.
 	Voice *Voice
+	// Map is the web app's map background; without a tile URL the maps draw regions and
+	// points only (no tiles are bundled and none is fetched from anywhere by default).
+	Map MapConfig
+	// Portal sets the citizen portal's rate limits.
+	Portal PortalConfig
+	// Clock is the running working-time clock; calendar changes made over the API are put in
+	// force on it at once. Nil: the calendar endpoints read the database's calendar.
+	Clock *sla.SLA
+}
+
+// MapConfig is a slippy-map tile server, e.g. the city's own GIS.
+type MapConfig struct {
+	TileURL     string `json:"tile_url,omitempty" doc:"tile URL template with {z}, {x} and {y}"`
+	Attribution string `json:"attribution,omitempty"`
 }
 
 // api carries the dependencies into the handlers.
@@ -53,6 +68,9 @@ type api struct {
 	mux          *http.ServeMux
 	handler      http.Handler
 	voice        *Voice
+	mapConfig    MapConfig
+	portal       *portalState
+	clock        *sla.SLA
 
 	orgs    orgCache
 	docOnce sync.Once
@@ -78,7 +96,8 @@ func newAPI(deps Deps) *api {
 		reg.MustRegister(deps.Voice.Server.Collector()) // calls, queues and agents on /metrics
 	}
 	a := &api{svc: deps.Service, accounts: deps.Accounts, st: deps.Store, log: deps.Log, ready: deps.Ready, secureCookie: deps.SecureCookie,
-		metrics: newMetrics(reg), mux: http.NewServeMux(), voice: deps.Voice}
+		metrics: newMetrics(reg), mux: http.NewServeMux(), voice: deps.Voice, mapConfig: deps.Map,
+		portal: newPortalState(deps.Portal), clock: deps.Clock}
 	a.registerRoutes()
 	o := open311.New(open311.Deps{Service: deps.Service, Accounts: deps.Accounts, Store: deps.Store, Log: deps.Log,
 		Config: deps.Open311, Created: a.metrics.ticketCreated})

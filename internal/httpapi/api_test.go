@@ -553,8 +553,32 @@ func testList(t *testing.T, e *apitest.Env) {
 		t.Errorf("pages walked %d tickets, the list has %d", len(walked), len(all))
 	}
 	var eb errBody
-	if st := e.Do("GET", "/api/v1/tickets?state=nope&from=yesterday&limit=0&cursor=%21", e.Tokens["dispatcher"], nil, &eb); st != http.StatusBadRequest ||
-		eb.Fields["state"] == "" || eb.Fields["from"] == "" || eb.Fields["limit"] == "" {
+	// In deadline order too, the pages walk every ticket once.
+	walked, cursor = nil, ""
+	for i := 0; i < 100; i++ {
+		var page struct {
+			Items      []tk
+			NextCursor string `json:"next_cursor"`
+		}
+		if st := e.Do("GET", "/api/v1/tickets?sort=deadline&limit=3&cursor="+cursor, e.Tokens["dispatcher"], nil, &page); st != http.StatusOK {
+			t.Fatalf("sort=deadline: %d", st)
+		}
+		for _, it := range page.Items {
+			walked = append(walked, it.Number)
+		}
+		if page.NextCursor == "" {
+			break
+		}
+		cursor = page.NextCursor
+	}
+	slices.Sort(walked)
+	sortedAll := slices.Clone(all)
+	slices.Sort(sortedAll)
+	if !slices.Equal(walked, sortedAll) {
+		t.Errorf("deadline pages walked %d tickets, the list has %d", len(walked), len(all))
+	}
+	if st := e.Do("GET", "/api/v1/tickets?state=nope&from=yesterday&limit=0&cursor=%21&sort=oldest&pending_extension=maybe", e.Tokens["dispatcher"], nil, &eb); st != http.StatusBadRequest ||
+		eb.Fields["state"] == "" || eb.Fields["from"] == "" || eb.Fields["limit"] == "" || eb.Fields["sort"] == "" || eb.Fields["pending_extension"] == "" {
 		t.Errorf("bad filters: %d %+v", st, eb)
 	}
 	if st := e.Do("GET", "/api/v1/tickets?cursor=bad", e.Tokens["dispatcher"], nil, &eb); st != http.StatusBadRequest || eb.Fields["cursor"] == "" {

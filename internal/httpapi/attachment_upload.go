@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"errors"
+	"io"
 	"mime"
 	"net/http"
 	"time"
@@ -30,6 +31,19 @@ func attachmentOf(a *store.Attachment) attachmentView {
 }
 
 func (a *api) uploadAttachment(w http.ResponseWriter, r *http.Request, c *caller) {
+	a.receiveFile(w, r, func(name string, body io.Reader) (any, error) {
+		att, err := a.svc.Attach(r.Context(), c.Principal, r.PathValue("number"), name, body)
+		if err != nil {
+			return nil, err
+		}
+		return attachmentOf(att), nil
+	}, a.fail)
+}
+
+// receiveFile streams the multipart field "file" to save and answers 201 with what save
+// returns; fail maps save's errors.
+func (a *api) receiveFile(w http.ResponseWriter, r *http.Request, save func(name string, body io.Reader) (any, error),
+	fail func(http.ResponseWriter, *http.Request, error)) {
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "multipart/form-data" {
 		a.fail(w, r, &httpError{status: http.StatusUnsupportedMediaType, msg: "send the file as multipart/form-data in the field \"file\""})
 		return
@@ -56,13 +70,13 @@ func (a *api) uploadAttachment(w http.ResponseWriter, r *http.Request, c *caller
 			part.Close()
 			continue
 		}
-		att, err := a.svc.Attach(r.Context(), c.Principal, r.PathValue("number"), part.FileName(), part)
+		out, err := save(part.FileName(), part)
 		part.Close()
 		if err != nil {
-			a.fail(w, r, err)
+			fail(w, r, err)
 			return
 		}
-		writeJSON(w, http.StatusCreated, attachmentOf(att))
+		writeJSON(w, http.StatusCreated, out)
 		return
 	}
 }

@@ -77,6 +77,7 @@ func (a *api) identify(ctx context.Context, token string) (*caller, error) {
 		if err != nil {
 			return nil, err
 		}
+		p.AgentExt = u.AgentExt
 		return &caller{Principal: p, User: u, Token: token}, nil
 	}
 	k, err := a.accounts.APIKey(ctx, token)

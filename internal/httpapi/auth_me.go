@@ -12,7 +12,8 @@ import (
 // allPerms lists the permissions in the order /auth/me reports them.
 var allPerms = []access.Perm{access.CreateTicket, access.ViewTickets, access.ViewCitizens, access.EditCitizens,
 	access.SeePhones, access.ManageOrg, access.ManageUsers, access.ManageDeptUser, access.ManageAPIKeys,
-	access.ViewAudit, access.ImportTickets, access.ViewStats}
+	access.ViewAudit, access.ImportTickets, access.ViewStats, access.ViewOutbox, access.ManageOutbox, access.ManageCalendar,
+	access.ManageTimeLimits}
 
 type me struct {
 	ID             string          `json:"id"`
@@ -25,6 +26,7 @@ type me struct {
 	Actions        []ticket.Action `json:"actions" doc:"lifecycle actions the role may take (scope still applies)"`
 	Department     *org.Department `json:"department,omitempty"`
 	PhonesUnmasked bool            `json:"phones_unmasked"`
+	AgentExt       string          `json:"agent_ext,omitempty" doc:"the user's call-centre extension (坐席分机): the seat the agent desk shows"`
 }
 
 func (a *api) me(w http.ResponseWriter, r *http.Request, c *caller) {
@@ -38,7 +40,7 @@ func (a *api) me(w http.ResponseWriter, r *http.Request, c *caller) {
 
 func (a *api) describe(ctx context.Context, c *caller) (me, error) {
 	m := me{ID: c.UserID, Username: c.Username, Role: c.Role, RoleName: roleNames[c.Role], Kind: "apikey",
-		Permissions: []string{}, Actions: []ticket.Action{}, PhonesUnmasked: c.Has(access.SeePhones) || c.PhoneGrant}
+		Permissions: []string{}, Actions: []ticket.Action{}, PhonesUnmasked: c.Has(access.SeePhones) || c.PhoneGrant, AgentExt: c.AgentExt}
 	if c.User != nil {
 		m.Kind, m.DisplayName = "user", c.User.DisplayName
 	}

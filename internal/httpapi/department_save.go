@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	netmail "net/mail"
 
 	"github.com/hotline-dev/hotline/internal/org"
 )
@@ -12,6 +13,7 @@ type departmentInput struct {
 	ParentID string             `json:"parent_id,omitempty"`
 	Kind     org.DepartmentKind `json:"kind"`
 	Phone    string             `json:"phone,omitempty"`
+	Email    string             `json:"email,omitempty" doc:"notifications by e-mail (派单通知): a bare address"`
 }
 
 func (a *api) createDepartment(w http.ResponseWriter, r *http.Request, c *caller) {
@@ -28,7 +30,13 @@ func (a *api) saveDepartment(w http.ResponseWriter, r *http.Request, c *caller, 
 		a.fail(w, r, err)
 		return
 	}
-	d := &org.Department{ID: id, Code: in.Code, Name: in.Name, ParentID: in.ParentID, Kind: in.Kind, Phone: in.Phone}
+	if in.Email != "" {
+		if addr, err := netmail.ParseAddress(in.Email); err != nil || addr.Address != in.Email {
+			a.fail(w, r, fieldError("email", "a bare e-mail address such as office@water.example.gov.cn"))
+			return
+		}
+	}
+	d := &org.Department{ID: id, Code: in.Code, Name: in.Name, ParentID: in.ParentID, Kind: in.Kind, Phone: in.Phone, Email: in.Email}
 	if err := a.svc.SaveDepartment(r.Context(), c.Principal, d, id == ""); err != nil {
 		a.fail(w, r, err)
 		return

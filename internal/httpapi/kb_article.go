@@ -65,7 +65,26 @@ func (a *api) kbVersions(w http.ResponseWriter, r *http.Request, c *caller) {
 		a.fail(w, r, store.ErrNotFound)
 		return
 	}
-	writeJSON(w, http.StatusOK, vs)
+	// The history page shows who, not a user id: names are looked up once per author.
+	names := map[string]string{}
+	out := make([]articleVersionView, len(vs))
+	for i, v := range vs {
+		if _, ok := names[v.By]; !ok && v.By != "" {
+			if u, err := a.st.UserByID(r.Context(), v.By); err == nil {
+				names[v.By] = u.DisplayName
+				if names[v.By] == "" {
+					names[v.By] = u.Username
+				}
+			}
+		}
+		out[i] = articleVersionView{ArticleVersion: v, ByName: names[v.By]}
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+type articleVersionView struct {
+	store.ArticleVersion
+	ByName string `json:"by_name,omitempty" doc:"the author's display name"`
 }
 
 func (a *api) kbUse(w http.ResponseWriter, r *http.Request, c *caller) {

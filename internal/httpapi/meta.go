@@ -14,13 +14,14 @@ type named struct {
 }
 
 type meta struct {
-	RequestTypes  []named `json:"request_types"`
-	Urgencies     []named `json:"urgencies"`
-	Channels      []named `json:"channels"`
-	States        []named `json:"states"`
-	Actions       []named `json:"actions"`
-	Satisfactions []named `json:"satisfactions"`
-	Roles         []named `json:"roles"`
+	RequestTypes  []named   `json:"request_types"`
+	Urgencies     []named   `json:"urgencies"`
+	Channels      []named   `json:"channels"`
+	States        []named   `json:"states"`
+	Actions       []named   `json:"actions"`
+	Satisfactions []named   `json:"satisfactions"`
+	Roles         []named   `json:"roles"`
+	Map           MapConfig `json:"map"`
 }
 
 var (
@@ -34,10 +35,12 @@ var (
 	actionNames = map[ticket.Action]string{ticket.ActRegister: "登记", ticket.ActCloseOnSpot: "直接办结", ticket.ActDispatch: "派单",
 		ticket.ActReturn: "退单", ticket.ActApproveReturn: "同意退单", ticket.ActRejectReturn: "驳回退单", ticket.ActAccept: "签收",
 		ticket.ActSubDispatch: "下派", ticket.ActRequestCoHandling: "协办", ticket.ActRequestExtension: "延期申请",
-		ticket.ActApproveExtension: "同意延期", ticket.ActRefuseExtension: "驳回延期", ticket.ActReply: "反馈",
+		ticket.ActApproveExtension: "同意延期", ticket.ActRefuseExtension: "驳回延期", ticket.ActSuspend: "挂起",
+		ticket.ActResume: "恢复", ticket.ActReply: "反馈",
 		ticket.ActApproveReply: "审核通过", ticket.ActRejectReply: "审核退回", ticket.ActCallback: "回访", ticket.ActClose: "办结",
 		ticket.ActUrge: "催办", ticket.ActSupervise: "督办", ticket.ActMerge: "合并", ticket.ActCancel: "作废",
-		ticket.ActAbsorb: "并入重复件", ticket.ActComment: "备注"}
+		ticket.ActAbsorb: "并入重复件", ticket.ActComment: "备注", ticket.ActWarn: "预警", ticket.ActMarkOverdue: "超期",
+		ticket.ActSignOverdue: "签收超时"}
 	roleNames = map[access.Role]string{access.Agent: "话务员", access.Monitor: "班长", access.Dispatcher: "派单员",
 		access.Handler: "承办人", access.DeptAdmin: "部门管理员", access.Leader: "领导", access.Admin: "系统管理员"}
 )
@@ -64,5 +67,6 @@ func (a *api) meta(w http.ResponseWriter, r *http.Request) {
 	for _, ro := range access.Roles {
 		m.Roles = append(m.Roles, named{string(ro), roleNames[ro]})
 	}
+	m.Map = a.mapConfig
 	writeJSON(w, http.StatusOK, m)
 }

@@ -38,7 +38,8 @@ func init() {
 	for _, c := range ticket.Channels {
 		channels = append(channels, string(c))
 	}
-	for _, a := range append([]ticket.Action{ticket.ActRegister}, append(ticket.Actions, ticket.ActAbsorb)...) {
+	all := append(append([]ticket.Action{ticket.ActRegister}, ticket.Actions...), ticket.ActAbsorb)
+	for _, a := range append(all, ticket.SystemActions...) {
 		actions = append(actions, string(a))
 	}
 	for _, t := range ticket.RequestTypes {

@@ -39,7 +39,7 @@ func testOutboxAPI(t *testing.T, st *store.Store) {
 	srv := httptest.NewServer(a.handler)
 	defer srv.Close()
 	tokens := map[string]string{}
-	for _, u := range []struct{ name, role string }{{"admin", "admin"}, {"agent", "agent"}} {
+	for _, u := range []struct{ name, role string }{{"admin", "admin"}, {"agent", "agent"}, {"monitor", "monitor"}, {"org", "leader"}} {
 		if err := acc.CreateUser(ctx, "test", &store.User{Username: u.name, Role: u.role}, "secret-pass-1"); err != nil {
 			t.Fatal(err)
 		}
@@ -61,7 +61,10 @@ func testOutboxAPI(t *testing.T, st *store.Store) {
 		t.Fatalf("claim: %d %v", len(claimed), err)
 	}
 	_ = st.FinishMessage(ctx, dead.ID, "n1", store.OutboxResult{Status: store.OutboxDead, Error: "0x0B invalid number", At: time.Now()})
-	_ = st.FinishMessage(ctx, sent.ID, "n1", store.OutboxResult{Status: store.OutboxSent, ProviderID: "mc-1", At: time.Now()})
+	_ = st.FinishMessage(ctx, sent.ID, "n1", store.OutboxResult{Status: store.OutboxSent, ProviderID: "mc-1", ReceiptIDs: []string{"mc-1"}, At: time.Now()})
+	if err := st.RecordReceipt(ctx, store.Receipt{MessageID: "mc-1", Stat: "DELIVRD", Error: "000"}); err != nil {
+		t.Fatal(err)
+	}
 
 	var page outboxPage
 	if s := outboxDo(t, srv.URL, "GET", "/api/v1/outbox?status=dead", tokens["admin"], nil, &page); s != 200 || len(page.Items) != 1 || page.Items[0].ID != dead.ID {
@@ -69,6 +72,10 @@ func testOutboxAPI(t *testing.T, st *store.Store) {
 	}
 	if s := outboxDo(t, srv.URL, "GET", "/api/v1/outbox", tokens["admin"], nil, &page); s != 200 || len(page.Items) != 2 {
 		t.Fatalf("full list: %d %d items", s, len(page.Items))
+	}
+	// The delivery receipt shows on the sent message (状态报告).
+	if m := page.Items[0]; m.ID != sent.ID || m.DeliveryStatus != store.DeliveryDelivered || m.DeliveryAt == nil {
+		t.Errorf("sent message's delivery: %+v", m)
 	}
 	if s := outboxDo(t, srv.URL, "GET", "/api/v1/outbox?status=lost", tokens["admin"], nil, nil); s != 400 {
 		t.Errorf("bad status filter: %d, want 400", s)
@@ -78,6 +85,21 @@ func testOutboxAPI(t *testing.T, st *store.Store) {
 	}
 	if s := outboxDo(t, srv.URL, "POST", "/api/v1/outbox/"+dead.ID+"/retry", tokens["agent"], nil, nil); s != 403 {
 		t.Errorf("agent retries: %d, want 403", s)
+	}
+	// The monitor (班长) and the leader watch the queue; only the administrator changes it.
+	for _, who := range []string{"monitor", "org"} {
+		if s := outboxDo(t, srv.URL, "GET", "/api/v1/outbox", tokens[who], nil, &page); s != 200 || len(page.Items) != 2 {
+			t.Errorf("%s lists the outbox: %d, %d items", who, s, len(page.Items))
+		}
+		if s := outboxDo(t, srv.URL, "POST", "/api/v1/outbox/"+dead.ID+"/retry", tokens[who], nil, nil); s != 403 {
+			t.Errorf("%s retries: %d, want 403", who, s)
+		}
+		if s := outboxDo(t, srv.URL, "GET", "/api/v1/outbox/templates", tokens[who], nil, nil); s != 200 {
+			t.Errorf("%s reads templates: %d, want 200", who, s)
+		}
+		if s := outboxDo(t, srv.URL, "PUT", "/api/v1/outbox/templates/survey", tokens[who], templateRequest{Body: "x"}, nil); s != 403 {
+			t.Errorf("%s edits a template: %d, want 403", who, s)
+		}
 	}
 	var m store.OutboxMessage
 	if s := outboxDo(t, srv.URL, "POST", "/api/v1/outbox/"+dead.ID+"/retry", tokens["admin"], nil, &m); s != 200 || m.Status != store.OutboxQueued {

@@ -26,7 +26,7 @@ var outboxStatuses = map[string]bool{store.OutboxQueued: true, store.OutboxSendi
 	store.OutboxFailed: true, store.OutboxDead: true}
 
 func (a *api) listOutbox(w http.ResponseWriter, r *http.Request, c *caller) {
-	if !c.Has(access.ViewAudit) {
+	if !c.Has(access.ViewOutbox) {
 		a.fail(w, r, errForbidden)
 		return
 	}

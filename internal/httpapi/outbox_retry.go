@@ -9,7 +9,7 @@ import (
 )
 
 func (a *api) retryOutbox(w http.ResponseWriter, r *http.Request, c *caller) {
-	if !c.Has(access.ManageOrg) {
+	if !c.Has(access.ManageOutbox) {
 		a.fail(w, r, errForbidden)
 		return
 	}

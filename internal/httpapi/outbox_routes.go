@@ -10,9 +10,9 @@ import (
 // registerRoutes calls it.
 func (a *api) registerOutboxRoutes() {
 	a.add(route{Method: "GET", Path: "/api/v1/outbox", Summary: "Outgoing messages (SMS, e-mail), newest first, with status and attempts",
-		Tag: "outbox", Perm: access.ViewAudit, Query: outboxParams, Response: outboxPage{}, auth: a.listOutbox})
+		Tag: "outbox", Perm: access.ViewOutbox, Query: outboxParams, Response: outboxPage{}, auth: a.listOutbox})
 	a.add(route{Method: "POST", Path: "/api/v1/outbox/{id}/retry", Summary: "Queue a dead message again, with a fresh attempt count",
-		Description: "409 unless the message is dead.", Tag: "outbox", Perm: access.ManageOrg,
+		Description: "409 unless the message is dead.", Tag: "outbox", Perm: access.ManageOutbox,
 		Response: store.OutboxMessage{}, auth: a.retryOutbox})
 	a.registerOutboxTemplateRoutes()
 }

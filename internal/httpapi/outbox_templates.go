@@ -27,12 +27,12 @@ type templateRequest struct {
 // registerOutboxTemplateRoutes adds the message templates (消息模板) endpoints. Every node picks a change up on its next sla.Watch reload.
 func (a *api) registerOutboxTemplateRoutes() {
 	a.add(route{Method: "GET", Path: "/api/v1/outbox/templates", Summary: "Message templates in force (Chinese defaults, administrators' edits)",
-		Tag: "outbox", Perm: access.ManageOrg, Response: []templateView{}, auth: a.listTemplates})
+		Tag: "outbox", Perm: access.ViewOutbox, Response: []templateView{}, auth: a.listTemplates})
 	a.add(route{Method: "PUT", Path: "/api/v1/outbox/templates/{name}", Summary: "Replace a message template (Go text/template over .Number, .Subject, .Department, .LookupURL, .Deadline, .Kind, .Reply)",
-		Description: "400 when the template does not parse or names an unknown field.", Tag: "outbox", Perm: access.ManageOrg,
+		Description: "400 when the template does not parse or names an unknown field.", Tag: "outbox", Perm: access.ManageOutbox,
 		Request: templateRequest{}, Response: templateView{}, auth: a.saveTemplate})
 	a.add(route{Method: "DELETE", Path: "/api/v1/outbox/templates/{name}", Summary: "Go back to the built-in template",
-		Tag: "outbox", Perm: access.ManageOrg, Response: templateView{}, auth: a.resetTemplate})
+		Tag: "outbox", Perm: access.ManageOutbox, Response: templateView{}, auth: a.resetTemplate})
 }
 
 func (a *api) templateViews(r *http.Request) (map[string]notify.Template, []templateView, error) {
@@ -57,7 +57,7 @@ func (a *api) templateViews(r *http.Request) (map[string]notify.Template, []temp
 }
 
 func (a *api) listTemplates(w http.ResponseWriter, r *http.Request, c *caller) {
-	if !c.Has(access.ManageOrg) {
+	if !c.Has(access.ViewOutbox) {
 		a.fail(w, r, errForbidden)
 		return
 	}
@@ -85,7 +85,7 @@ func (a *api) resetTemplate(w http.ResponseWriter, r *http.Request, c *caller) {
 }
 
 func (a *api) changeTemplate(w http.ResponseWriter, r *http.Request, c *caller, change func(map[string]notify.Template, string)) {
-	if !c.Has(access.ManageOrg) {
+	if !c.Has(access.ManageOutbox) {
 		a.fail(w, r, errForbidden)
 		return
 	}

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"github.com/hotline-dev/hotline/internal/citizen"
 	"net/http"
 
 	"github.com/hotline-dev/hotline/internal/access"
@@ -70,6 +71,8 @@ func (a *api) registerRoutes() {
 		Perm: access.ViewTickets, Query: ticketListParams, Response: ticketList{}, auth: a.listTickets})
 	a.add(route{Method: "GET", Path: "/api/v1/tickets/{number}", Summary: "One ticket with the actions the caller may take", Tag: "tickets",
 		Perm: access.ViewTickets, Response: ticketView{}, auth: a.getTicket})
+	a.add(route{Method: "GET", Path: "/api/v1/tickets/{number}/deadlines", Summary: "The deadlines the ticket would get if dispatched now (派单时限预览)",
+		Tag: "tickets", Perm: access.ViewTickets, Response: deadlinePreview{}, auth: a.previewDeadlines})
 	a.add(route{Method: "GET", Path: "/api/v1/tickets/{number}/events", Summary: "The ticket's full history (一事一档)", Tag: "tickets",
 		Perm: access.ViewTickets, Response: []eventView{}, auth: a.ticketEvents})
 	for _, act := range ticket.Actions {
@@ -84,6 +87,8 @@ func (a *api) registerRoutes() {
 	a.add(route{Method: "GET", Path: "/api/v1/attachments/{id}", Summary: "Download an attachment", Tag: "attachments",
 		Raw: true, ContentType: "application/octet-stream", auth: a.downloadAttachment})
 
+	a.add(route{Method: "GET", Path: "/api/v1/phones/{number}", Summary: "What a number is: mobile or landline, carrier, place (号码归属地, from the centre's table)",
+		Tag: "citizens", Perm: access.ViewCitizens, Response: citizen.PhoneInfo{}, auth: a.getPhoneInfo})
 	a.add(route{Method: "GET", Path: "/api/v1/citizens/{phone}", Summary: "Citizen profile (市民档案) with recent tickets; the view is audited",
 		Tag: "citizens", Perm: access.ViewCitizens, Response: citizenView{}, auth: a.getCitizen})
 	a.add(route{Method: "PATCH", Path: "/api/v1/citizens/{phone}", Summary: "Edit a citizen's name, tags, blacklist or note", Tag: "citizens",
@@ -127,6 +132,9 @@ func (a *api) registerRoutes() {
 		Query: auditParams, Response: auditPage{}, auth: a.auditLog})
 	a.registerTextRoutes()
 	a.registerOutboxRoutes()
+	a.registerPortalRoutes()
+	a.registerCalendarRoutes()
+	a.registerTimeLimitRoutes()
 }
 
 var treeParam = param{Name: "tree", Type: "boolean", Description: "nest children under their parents"}

@@ -104,9 +104,20 @@ func TestTextAPI(t *testing.T) {
 			if st := e.Do("POST", "/api/v1/kb/articles/"+art.ID+"/use", e.Tokens["agent"], nil, nil); st != 204 {
 				t.Fatalf("use: %d", st)
 			}
-			var versions []struct{ Version int }
+			var versions []struct {
+				Version int
+				State   string
+				ByName  string `json:"by_name"`
+			}
 			if st := e.Do("GET", "/api/v1/kb/articles/"+art.ID+"/versions", e.Tokens["agent"], nil, &versions); st != 200 || len(versions) != 3 {
 				t.Fatalf("versions: %d %+v", st, versions)
+			}
+			// Who wrote each version, by name: the agent drafted and submitted, the dispatcher published.
+			for _, v := range versions {
+				want := map[string]string{"draft": "agent", "review": "agent", "published": "dispatcher"}[v.State]
+				if want == "" || v.ByName != want {
+					t.Errorf("version %d %s by %q, want %q", v.Version, v.State, v.ByName, want)
+				}
 			}
 
 			// Suggestions: none before training, then from the imported reference tickets.

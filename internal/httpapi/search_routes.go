@@ -14,7 +14,8 @@ func (a *api) registerTextRoutes() {
 	a.add(route{Method: "GET", Path: "/api/v1/search", Summary: "Full-text search over tickets (number, subject, description, replies, address)",
 		Description: "Words are segmented (two-character words such as 噪音 find 噪音扰民); every word must match, and when no ticket has " +
 			"them all, tickets with any of them are returned with `any_word: true`. Digits search ticket numbers (prefix) and phone numbers. " +
-			"Ranked by BM25 (SQLite) / ts_rank_cd (PostgreSQL). Scoped like the ticket list: department users see their subtree only.",
+			"The newest 1000 matches are ranked by BM25 over their words (subject weighs most, then address, then body), the same on SQLite and PostgreSQL; " +
+			"equal scores newest first. Scoped like the ticket list: department users see their subtree only.",
 		Tag: "search", Perm: access.ViewTickets, Query: searchParams, Response: searchAnswer{}, auth: a.searchTickets})
 	a.add(route{Method: "GET", Path: "/api/v1/tickets/{number}/duplicates", Summary: "Likely duplicates (重复件) of a ticket with a score and the reasons",
 		Tag: "search", Perm: access.ViewTickets, Response: []kb.Duplicate{}, auth: a.ticketDuplicates})
@@ -25,6 +26,7 @@ func (a *api) registerTextRoutes() {
 			"confidence is below the threshold the answer has `abstained: true` and no suggestions: a person must choose. 503 when no model was trained yet.",
 		Tag: "search", Perm: access.CreateTicket, Request: suggestRequest{}, Response: suggestAnswer{}, auth: a.suggest})
 	a.registerKBRoutes()
+	a.registerDictionaryRoutes()
 }
 
 // textFail maps the kb package's errors, then the common ones.

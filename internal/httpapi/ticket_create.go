@@ -1,7 +1,11 @@
 package httpapi
 
 import (
+	"context"
+	"errors"
 	"net/http"
+
+	"github.com/hotline-dev/hotline/internal/store"
 
 	"github.com/hotline-dev/hotline/internal/ticket"
 )
@@ -22,6 +26,23 @@ type createTicketRequest struct {
 	Fields      map[string]ticket.Field `json:"fields,omitempty"`
 	Note        string                  `json:"note,omitempty" doc:"kept on the register event"`
 	DispatchTo  string                  `json:"dispatch_to,omitempty" doc:"department id: register and dispatch (登记并派单) in one call"`
+	CallID      string                  `json:"call_id,omitempty" doc:"the call (in progress or in the CDRs) the ticket is registered from: linked to it (来电关联工单)"`
+}
+
+// checkCall accepts a call this node has in progress or one in the CDRs.
+func (a *api) checkCall(ctx context.Context, id string) error {
+	if a.voice != nil && a.voice.Server != nil {
+		for _, lc := range a.voice.Server.LiveCalls() {
+			if lc.CallID == id {
+				return nil
+			}
+		}
+	}
+	_, err := a.st.CallRecord(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return fieldError("call_id", "no such call")
+	}
+	return err
 }
 
 func (a *api) createTicket(w http.ResponseWriter, r *http.Request, c *caller) {
@@ -34,6 +55,12 @@ func (a *api) createTicket(w http.ResponseWriter, r *http.Request, c *caller) {
 	t := &ticket.Ticket{Channel: in.Channel, RequestType: in.RequestType, CategoryID: in.CategoryID, RegionID: in.RegionID,
 		Address: in.Address, Lat: in.Lat, Lng: in.Lng, Subject: in.Subject, Description: in.Description, Phone: in.Phone,
 		CitizenName: in.CitizenName, Urgency: in.Urgency, Fields: in.Fields}
+	if in.CallID != "" {
+		if err := a.checkCall(ctx, in.CallID); err != nil {
+			a.fail(w, r, err)
+			return
+		}
+	}
 	if in.DispatchTo != "" {
 		// Checked before registering, so a refused dispatch leaves no half-done ticket behind.
 		if err := a.svc.CheckDispatch(ctx, c.Principal, in.DispatchTo); err != nil {
@@ -55,6 +82,13 @@ func (a *api) createTicket(w http.ResponseWriter, r *http.Request, c *caller) {
 		return
 	}
 	a.metrics.ticketCreated(string(t.Channel))
+	if in.CallID != "" {
+		// The ticket is registered by now: a failed link is logged, not answered as a failed
+		// registration the agent would retry into a duplicate.
+		if err := a.st.InTx(ctx, func(tx *store.Tx) error { return tx.LinkTicketCall(ctx, t.Number, in.CallID, c.Username) }); err != nil {
+			a.log.Error("ticket not linked to its call", "ticket", t.Number, "call_id", in.CallID, "err", err)
+		}
+	}
 	if in.DispatchTo != "" {
 		t, _, err = a.svc.Act(ctx, c.Principal, t.Number, ticket.Command{Action: ticket.ActDispatch, DepartmentID: in.DispatchTo})
 		if err != nil {

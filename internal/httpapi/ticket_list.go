@@ -23,7 +23,11 @@ var ticketListParams = []param{
 	{Name: "to", Description: "created before: RFC 3339, or YYYY-MM-DD (that whole day included)"},
 	{Name: "overdue", Type: "boolean"},
 	{Name: "supervised", Type: "boolean"},
+	{Name: "pending_extension", Type: "boolean", Description: "only tickets with (true) or without (false) an extension request awaiting a decision"},
+	{Name: "sign_overdue", Type: "boolean", Description: "签收超时: the sign-for deadline passed before accept"},
+	{Name: "suspended", Type: "boolean", Description: "挂起: waiting on the citizen, the clock stopped"},
 	{Name: "q", Description: "ticket number prefix, exact phone number, or words in subject, description and address"},
+	{Name: "sort", Description: "newest (default: newest first) or deadline (handling deadline first, tickets without one last)"},
 	{Name: "cursor", Description: "next_cursor of the previous page"},
 	{Name: "limit", Type: "integer", Description: "page size, default 50, at most 500"},
 }
@@ -112,6 +116,20 @@ func ticketFilter(q url.Values, n *names) (store.TicketFilter, error) {
 	}
 	if f.Supervised, err = parseBool(q.Get("supervised")); err != nil {
 		fe["supervised"] = err.Error()
+	}
+	if f.PendingExtension, err = parseBool(q.Get("pending_extension")); err != nil {
+		fe["pending_extension"] = err.Error()
+	}
+	switch f.Sort = q.Get("sort"); f.Sort {
+	case "", store.SortNewest, store.SortDeadline:
+	default:
+		fe["sort"] = "newest or deadline"
+	}
+	if f.SignOverdue, err = parseBool(q.Get("sign_overdue")); err != nil {
+		fe["sign_overdue"] = err.Error()
+	}
+	if f.Suspended, err = parseBool(q.Get("suspended")); err != nil {
+		fe["suspended"] = err.Error()
 	}
 	f.Text = q.Get("q")
 	f.Cursor = q.Get("cursor")

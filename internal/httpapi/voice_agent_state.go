@@ -27,6 +27,10 @@ func (a *api) setVoiceAgentState(w http.ResponseWriter, r *http.Request, c *call
 		return
 	}
 	ext := r.PathValue("ext")
+	if !c.MaySetAgentState(ext) {
+		a.fail(w, r, errForbidden) // an agent drives their own seat only
+		return
+	}
 	ctx := r.Context()
 	if err := a.st.InTx(ctx, func(tx *store.Tx) error { return tx.RequestVoiceAgentState(ctx, ext, st.String()) }); err != nil {
 		a.fail(w, r, err)

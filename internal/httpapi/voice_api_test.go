@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"context"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -115,6 +116,63 @@ func TestVoiceAPIWithoutSIP(t *testing.T) {
 				t.Errorf("numbers: %d %+v", st, nums)
 			}
 
+			// An agent drives only their own seat: none until an administrator links one.
+			if st := e.Do("PUT", "/api/v1/voice/agents/1001/state", agent, map[string]string{"state": "ready"}, nil); st != 403 {
+				t.Errorf("agent without an extension sets 1001: %d", st)
+			}
+			var users []struct{ ID, Username string }
+			if st := e.Do("GET", "/api/v1/users", admin, nil, &users); st != 200 {
+				t.Fatalf("users: %d", st)
+			}
+			var agentID, handlerID string
+			for _, u := range users {
+				switch u.Username {
+				case "agent":
+					agentID = u.ID
+				case "handler_a1":
+					handlerID = u.ID
+				}
+			}
+			if st := e.Do("PATCH", "/api/v1/users/"+handlerID, e.Tokens["deptadmin_a1"], map[string]string{"agent_ext": "1001"}, nil); st != 403 {
+				t.Errorf("a department admin assigns a seat: %d", st)
+			}
+			var eb2 struct {
+				Fields map[string]string `json:"fields"`
+			}
+			if st := e.Do("PATCH", "/api/v1/users/"+agentID, admin, map[string]string{"agent_ext": "9999", "display_name": "改了"}, &eb2); st != 400 {
+				t.Errorf("link to an unknown extension: %d", st)
+			}
+			if u, _ := e.Store.UserByUsername(ctx, "agent"); u.AgentExt != "" || u.DisplayName == "改了" {
+				t.Errorf("a refused link changed the user: %+v", u)
+			}
+			if st := e.Do("PATCH", "/api/v1/users/"+agentID, agent, map[string]string{"agent_ext": "1001"}, nil); st != 403 && st != 404 {
+				t.Errorf("an agent links their own extension: %d", st)
+			}
+			if u, _ := e.Store.UserByUsername(ctx, "agent"); u.AgentExt != "" {
+				t.Errorf("an agent linked their own extension: %+v", u)
+			}
+			if st := e.Do("PATCH", "/api/v1/users/"+agentID, admin, map[string]string{"agent_ext": "1001"}, nil); st != 200 {
+				t.Fatalf("link agent to 1001: %d", st)
+			}
+			var who struct {
+				AgentExt string `json:"agent_ext"`
+			}
+			if st := e.Do("GET", "/api/v1/auth/me", agent, nil, &who); st != 200 || who.AgentExt != "1001" {
+				t.Errorf("me: %d %+v", st, who)
+			}
+			if st := e.Do("POST", "/api/v1/users", admin, map[string]any{"username": "agent2", "password": "agent2-password", "role": "agent", "agent_ext": "1001"}, &eb2); st != 400 || !strings.Contains(eb2.Fields["agent_ext"], "agent") {
+				t.Errorf("a second user on 1001: %d %v", st, eb2.Fields)
+			}
+			if _, err := e.Store.UserByUsername(ctx, "agent2"); err == nil {
+				t.Error("the refused user was created")
+			}
+			if st := e.Do("POST", "/api/v1/users", admin, map[string]any{"username": "agent3", "password": "agent3-password", "role": "agent", "agent_ext": "77"}, &eb2); st != 400 || eb2.Fields["agent_ext"] == "" {
+				t.Errorf("a user on an unknown extension: %d %v", st, eb2.Fields)
+			}
+			if st := e.Do("PUT", "/api/v1/voice/agents/1002/state", agent, map[string]string{"state": "ready"}, nil); st != 403 {
+				t.Errorf("agent sets another seat: %d", st)
+			}
+
 			// 示闲 without a running call centre: recorded for the nodes that run one.
 			if st := e.Do("PUT", "/api/v1/voice/agents/1001/state", agent, map[string]string{"state": "sleepy"}, nil); st != 400 {
 				t.Errorf("bad state: %d", st)
@@ -125,8 +183,25 @@ func TestVoiceAPIWithoutSIP(t *testing.T) {
 			if a, err := e.Store.VoiceAgent(ctx, "1001"); err != nil || a.RequestedState != "ready" || a.RequestedSeq != 1 {
 				t.Errorf("state request not stored: %v %+v", err, a)
 			}
-			if st := e.Do("PUT", "/api/v1/voice/agents/9999/state", agent, map[string]string{"state": "ready"}, nil); st != 404 {
+			if st := e.Do("PUT", "/api/v1/voice/agents/9999/state", admin, map[string]string{"state": "ready"}, nil); st != 404 {
 				t.Errorf("unknown agent: %d", st)
+			}
+
+			// A ticket registered from a call is linked to it; an unknown call is refused and
+			// registers nothing.
+			before, _ := e.Store.CountTickets(ctx)
+			if st := e.Do("POST", "/api/v1/tickets", agent, map[string]any{"phone": "13800000001", "subject": "来电登记", "call_id": "nope"}, &eb2); st != 400 || eb2.Fields["call_id"] == "" {
+				t.Errorf("ticket from an unknown call: %d %v", st, eb2.Fields)
+			}
+			if n, _ := e.Store.CountTickets(ctx); n != before {
+				t.Errorf("a refused ticket was saved: %d → %d", before, n)
+			}
+			var tk struct{ Number string }
+			if st := e.Do("POST", "/api/v1/tickets", agent, map[string]any{"phone": "13800000001", "subject": "来电登记", "call_id": "c1"}, &tk); st != 201 {
+				t.Fatalf("ticket from call c1: %d", st)
+			}
+			if st := e.Do("GET", "/api/v1/voice/cdrs?ticket="+tk.Number, agent, nil, &page); st != 200 || len(page.Records) != 1 || page.Records[0].CallID != "c1" {
+				t.Errorf("calls of %s: %d %+v", tk.Number, st, page)
 			}
 		})
 	}

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"github.com/hotline-dev/hotline/internal/callcenter"
 	"net/http"
 	"strings"
 	"time"
@@ -27,21 +28,9 @@ func (a *api) listBlacklist(w http.ResponseWriter, r *http.Request, c *caller) {
 	writeJSON(w, http.StatusOK, list)
 }
 
-func validDialString(s string) bool {
-	if s == "" || len(s) > 32 {
-		return false
-	}
-	for i, ch := range s {
-		if !(ch >= '0' && ch <= '9') && !(ch == '+' && i == 0) {
-			return false
-		}
-	}
-	return true
-}
-
 func (a *api) putBlacklist(w http.ResponseWriter, r *http.Request, c *caller) {
 	number := r.PathValue("number")
-	if !validDialString(number) {
+	if !callcenter.ValidDialString(number) {
 		a.fail(w, r, fieldError("number", "digits only (a leading + allowed)"))
 		return
 	}

@@ -15,13 +15,14 @@ var cdrListParams = []param{
 	{Name: "called", Description: "the hotline number dialled"},
 	{Name: "agent", Description: "the agent's extension"},
 	{Name: "abandoned", Type: "boolean", Description: "only abandoned (true) or only not abandoned (false) calls"},
+	{Name: "ticket", Description: "calls linked to this ticket number (registered from the call)"},
 	{Name: "cursor", Description: "next_cursor of the previous page"},
 	{Name: "limit", Type: "integer", Description: "at most this many (default 50, at most 500)"},
 }
 
 func parseCDRFilter(r *http.Request) (store.CallRecordFilter, error) {
 	q := r.URL.Query()
-	f := store.CallRecordFilter{Caller: q.Get("caller"), Called: q.Get("called"), Agent: q.Get("agent"), Before: q.Get("cursor")}
+	f := store.CallRecordFilter{Caller: q.Get("caller"), Called: q.Get("called"), Agent: q.Get("agent"), Ticket: q.Get("ticket"), Before: q.Get("cursor")}
 	for name, dst := range map[string]*time.Time{"from": &f.From, "to": &f.To} {
 		if v := q.Get(name); v != "" {
 			t, err := time.Parse(time.RFC3339, v)

@@ -50,7 +50,7 @@ func (a *api) listNumbers(w http.ResponseWriter, r *http.Request, c *caller) {
 
 func (a *api) putNumber(w http.ResponseWriter, r *http.Request, c *caller) {
 	number := r.PathValue("number")
-	if !validDialString(number) {
+	if !callcenter.ValidDialString(number) {
 		a.fail(w, r, fieldError("number", "digits only"))
 		return
 	}

@@ -39,8 +39,11 @@ func (a *api) registerVoiceRoutes() {
 	a.add(route{Method: "GET", Path: "/api/v1/voice/agents", Summary: "Agents with their live state (or the last stored one) and phones", Tag: voiceTag,
 		Description: "Roles: agent, monitor, dispatcher, leader, admin.",
 		Response:    []agentView{}, auth: a.voiceRole(voiceCentre, a.voiceAgents)})
+	a.add(route{Method: "PUT", Path: "/api/v1/voice/agents/{ext}", Summary: "Add or change an agent (坐席): name, SIP password, skill groups with levels, seat order", Tag: voiceTag,
+		Description: "Roles: admin. 201 for a new agent. The running call centre takes it at once on this node, within 2 s on others.",
+		Request:     agentSaveRequest{}, Response: agentView{}, Status: http.StatusOK, auth: a.voiceRole(voiceNumbers, a.putVoiceAgent)})
 	a.add(route{Method: "PUT", Path: "/api/v1/voice/agents/{ext}/state", Summary: "Set an agent ready (示闲), not ready (示忙) or signed out (签出)", Tag: voiceTag,
-		Description: "Roles: agent, monitor, admin. 409 while the agent is ringing or on a call.",
+		Description: "Roles: agent (own extension only, see /auth/me agent_ext), monitor, admin. 409 while the agent is ringing or on a call.",
 		Request:     agentStateRequest{}, Response: agentView{}, auth: a.voiceRole(voiceSeat, a.setVoiceAgentState)})
 	a.add(route{Method: "GET", Path: "/api/v1/voice/cdrs", Summary: "Call detail records (话单), newest first, a page at a time", Tag: voiceTag,
 		Description: "Roles: agent, monitor, dispatcher, leader, admin.",

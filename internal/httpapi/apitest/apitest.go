@@ -85,8 +85,9 @@ func (l *Logs) String() string {
 	return l.buf.String()
 }
 
-// New seeds st and starts a server over it, closed when t ends.
-func New(t testing.TB, st *store.Store) *Env {
+// New seeds st and starts a server over it, closed when t ends. Options adjust the server's
+// dependencies (the portal's rate limits, say) before it starts.
+func New(t testing.TB, st *store.Store, options ...func(*httpapi.Deps)) *Env {
 	t.Helper()
 	ctx := context.Background()
 	logs := &Logs{}
@@ -94,7 +95,11 @@ func New(t testing.TB, st *store.Store) *Env {
 	seed(t, st)
 	svc := workorder.New(st, t.TempDir(), log)
 	acc := account.New(st, log)
-	srv := httptest.NewServer(httpapi.New(httpapi.Deps{Service: svc, Accounts: acc, Store: st, Log: log}))
+	deps := httpapi.Deps{Service: svc, Accounts: acc, Store: st, Log: log}
+	for _, o := range options {
+		o(&deps)
+	}
+	srv := httptest.NewServer(httpapi.New(deps))
 	t.Cleanup(srv.Close)
 	e := &Env{T: t, Logs: logs, URL: srv.URL, Store: st, Service: svc, Accounts: acc, Client: srv.Client(), Tokens: map[string]string{}}
 	for _, u := range Users {
