@@ -128,9 +128,9 @@ real citizen messages, in every state of the lifecycle. The logins are printed a
 	}
 	fmt.Fprintf(e.stdout, "tickets by state: %v\n\n", states)
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "USERNAME\tPASSWORD\tROLE\tDEPARTMENT")
+	fmt.Fprintln(tw, "USERNAME\tPASSWORD\tROLE\tDEPARTMENT\tAGENT EXT")
 	for _, u := range demo.Users {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", u.Username, u.Password, u.Role, u.Dept)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", u.Username, u.Password, u.Role, u.Dept, demo.AgentExts[u.Username])
 	}
 	tw.Flush()
 	fmt.Fprintf(e.stdout, "\nEvery unit the demo tickets reach also has handler_<code> / %s.\n", demo.HandlerPassword)

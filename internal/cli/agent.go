@@ -17,10 +17,10 @@ const agentHelp = `Usage: hotline agent <subcommand> [flags]
 
 Call-centre agents (坐席): SIP extensions that register with digest auth and answer the
 hotline queues. Changes are written to the database (--db, as for serve); a running server
-applies state changes within a few seconds and rereads the agent list every minute.
+applies state changes and new or changed agents within a few seconds (its poll, 2 s).
 
 Subcommands:
-  add     add or change an agent: agent add --ext 1001 --password P --name N --skills 12345,12315 [--level 3]
+  add     add or change an agent: agent add --ext 1001 --password P --name N --skills 12345,12315 [--level 3] [--user U]
   state   ask for an agent's state: agent state --ext 1001 ready|not-ready|signed-out
   list    list the agents with their skills and last known state
 `
@@ -57,11 +57,12 @@ func parseSkills(s string, level int) (map[string]int, error) {
 }
 
 func runAgentAdd(ctx context.Context, e *env, args []string) error {
-	fs := e.flagSet("agent add", "agent add --ext EXT --password P --name N --skills 12345,12315 [--level 3] [--order N]", `
+	fs := e.flagSet("agent add", "agent add --ext EXT --password P --name N --skills 12345,12315 [--level 3] [--order N] [--user U]", `
 Add an agent extension, or change an existing one's password, name, skills and order. The
 password is the SIP digest password the agent's phone registers with. Skills are skill
 groups (hotline numbers), each at --level (业务级别, higher is more senior) or at its own
-level written 12315:2.`)
+level written 12315:2. --user links the extension to a staff login, whose agent desk
+then shows and drives this seat.`)
 	var d dbFlags
 	d.register(fs)
 	ext := fs.String("ext", "", "extension (required), e.g. 1001")
@@ -70,6 +71,7 @@ level written 12315:2.`)
 	skills := fs.String("skills", "", "skill groups, comma-separated (required), e.g. 12345,12315:2")
 	level := fs.Int("level", 1, "skill level for groups without their own")
 	order := fs.Int("order", 0, "seat order (座席编号) for agent-order queues (default: the extension's number)")
+	user := fs.String("user", "", "staff username whose agent desk uses this extension")
 	if err := e.parse(fs, args); err != nil {
 		return err
 	}
@@ -100,11 +102,35 @@ level written 12315:2.`)
 		return err
 	}
 	defer st.Close()
+	var u *store.User
+	if *user != "" {
+		if u, err = st.UserByUsername(ctx, *user); errors.Is(err, store.ErrNotFound) {
+			return usagef("--user %q: no such user", *user)
+		} else if err != nil {
+			return err
+		}
+		if other, err := st.UserByAgentExt(ctx, *ext); err == nil && other.ID != u.ID {
+			return fmt.Errorf("extension %s is already the seat of user %s", *ext, other.Username)
+		}
+		u.AgentExt = *ext
+	}
 	a := &store.VoiceAgent{Ext: *ext, Name: *name, Password: *password, Skills: sk, Order: *order}
-	if err := st.InTx(ctx, func(tx *store.Tx) error { return tx.SaveVoiceAgent(ctx, a) }); err != nil {
+	err = st.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.SaveVoiceAgent(ctx, a); err != nil {
+			return err
+		}
+		if u == nil {
+			return nil
+		}
+		return tx.SaveUser(ctx, u)
+	})
+	if err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "agent %s (%s) saved: skills %s\n", a.Ext, a.Name, formatSkills(sk))
+	if u != nil {
+		fmt.Fprintf(e.stdout, "user %s answers on %s\n", u.Username, a.Ext)
+	}
 	return nil
 }
 
@@ -180,14 +206,28 @@ centre reported and any state requested but not yet reported.`)
 	if err != nil {
 		return err
 	}
+	users, err := st.Users(ctx)
+	if err != nil {
+		return err
+	}
+	seatOf := map[string]string{} // extension → the login whose desk drives it
+	for _, u := range users {
+		if u.AgentExt != "" {
+			seatOf[u.AgentExt] = u.Username
+		}
+	}
 	w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "EXT\tNAME\tSKILLS\tORDER\tSTATE\tREQUESTED")
+	fmt.Fprintln(w, "EXT\tNAME\tSKILLS\tORDER\tSTATE\tREQUESTED\tUSER")
 	for _, a := range agents {
 		req := a.RequestedState
 		if req == "" || req == a.State {
 			req = "-"
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%s\t%s\n", a.Ext, a.Name, formatSkills(a.Skills), a.Order, a.State, req)
+		user := seatOf[a.Ext]
+		if user == "" {
+			user = "-"
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%s\t%s\t%s\n", a.Ext, a.Name, formatSkills(a.Skills), a.Order, a.State, req, user)
 	}
 	return w.Flush()
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/hotline-dev/hotline/internal/kb"
 	"github.com/hotline-dev/hotline/internal/loadtest"
 	"github.com/hotline-dev/hotline/internal/ticket"
 )
@@ -39,6 +40,7 @@ indexes are dropped for the load and built once after it.`)
 	n := fs.Int("tickets", 100000, "number of tickets")
 	batch := fs.Int("batch", 5000, "tickets per transaction")
 	seed := fs.Uint64("seed", 1, "random seed (same seed and count, same tickets)")
+	index := fs.Bool("index", false, "write the search words with the tickets (loads the segmenter; no search reindex needed after)")
 	if err := e.parse(fs, args); err != nil {
 		return err
 	}
@@ -53,7 +55,13 @@ indexes are dropped for the load and built once after it.`)
 		return err
 	}
 	defer st.Close()
-	res, err := loadtest.Seed(ctx, st, loadtest.SeedOptions{Tickets: *n, Batch: *batch, Seed: *seed, Progress: e.stderr})
+	opt := loadtest.SeedOptions{Tickets: *n, Batch: *batch, Seed: *seed, Progress: e.stderr}
+	if *index {
+		if opt.Tokens, err = kb.SeedTokens(); err != nil {
+			return err
+		}
+	}
+	res, err := loadtest.Seed(ctx, st, opt)
 	if err != nil {
 		return err
 	}

@@ -68,7 +68,10 @@ func commands() []command {
 		{"bench", "benchmarks: seed | http | list | rawinsert", runBench},
 		{"calendar", "working-time calendar: add, between, import, days", runCalendar},
 		{"agent", "call-centre agents: add, state, list", runAgent},
+		{"numbers", "hotline numbers as YAML: export, import", runNumbers},
+		{"phones", "number-place table (号码归属地): import, lookup", runPhones},
 		{"search", "full-text search: reindex | query", runSearch},
+		{"dictionary", "city dictionary for word segmentation: add | list | remove", runDictionary},
 		{"suggest", "dispatch suggestions: suggest --subject S --text T | suggest train", runSuggest},
 		{"version", "print the version", runVersion},
 	}
@@ -130,7 +133,7 @@ Usage: hotline <command> [flags]
 Commands:
 `)
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
 	fmt.Fprint(w, `
 Run 'hotline <command> --help' for a command's flags. Every flag can also be set by an

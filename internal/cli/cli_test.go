@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -190,13 +192,14 @@ func freeAddr(t *testing.T) string {
 
 func TestServeStartsAndStops(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "hotline.db")
-	addr := freeAddr(t)
+	addr, debugAddr := freeAddr(t), freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
 	var out, errOut bytes.Buffer
 	go func() {
 		done <- Run(ctx, []string{"serve", "--db", db, "--data", filepath.Dir(db), "--http", addr, "--sip", "off", "--demo",
-			"--log-level", "warn"}, &out, &errOut)
+			"--log-level", "warn", "--map-tiles", "https://gis.example.gov.cn/tiles/{z}/{x}/{y}.png",
+			"--debug-addr", debugAddr}, &out, &errOut)
 	}()
 	deadline := time.Now().Add(60 * time.Second)
 	for {
@@ -213,6 +216,36 @@ func TestServeStartsAndStops(t *testing.T) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+	// The profiler answers on its own listener, not on the public one.
+	if resp, err := http.Get("http://" + debugAddr + "/debug/pprof/"); err != nil || resp.StatusCode != http.StatusOK {
+		t.Errorf("debug listener: %v", err)
+	} else {
+		resp.Body.Close()
+	}
+	if resp, err := http.Get("http://" + addr + "/debug/pprof/"); err == nil {
+		if resp.StatusCode == http.StatusOK && strings.Contains(resp.Header.Get("Content-Type"), "text/html") {
+			body, _ := io.ReadAll(resp.Body)
+			if strings.Contains(string(body), "goroutine") {
+				t.Error("the profiler answers on the public listener")
+			}
+		}
+		resp.Body.Close()
+	}
+	// The web app learns the configured map tiles from /api/v1/meta.
+	resp, err := http.Get("http://" + addr + "/api/v1/meta")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var meta struct {
+		Map struct {
+			TileURL string `json:"tile_url"`
+		} `json:"map"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&meta)
+	resp.Body.Close()
+	if err != nil || meta.Map.TileURL != "https://gis.example.gov.cn/tiles/{z}/{x}/{y}.png" {
+		t.Errorf("meta.map: %+v %v", meta, err)
+	}
 	cancel() // as SIGINT would
 	select {
 	case code := <-done:
@@ -221,6 +254,11 @@ func TestServeStartsAndStops(t *testing.T) {
 		}
 	case <-time.After(20 * time.Second):
 		t.Fatal("serve did not stop")
+	}
+	for _, bad := range []string{"ftp://gis/{z}/{x}/{y}", "https://gis.example/tiles.png"} {
+		if code, _, stderr := run(t, "serve", "--db", db, "--sip", "off", "--map-tiles", bad); code != exitUsage || !strings.Contains(stderr, "--map-tiles") {
+			t.Errorf("serve --map-tiles %s: %d %q", bad, code, stderr)
+		}
 	}
 	// --demo filled the empty database; a second demo load refuses.
 	code, _, stderr := run(t, "demo", "--db", db)
@@ -244,5 +282,72 @@ func mustExecSQLite(t *testing.T, path, q string) {
 	defer db.Close()
 	if _, err := db.Exec(q); err != nil {
 		t.Fatalf("%s: %v", q, err)
+	}
+}
+
+// TestAgentAddLinksUser: agent add --user makes the extension that user's seat; an unknown
+// user or a seat another user holds is refused and saves nothing.
+func TestAgentAddLinksUser(t *testing.T) {
+	db := tempDB(t)
+	t.Setenv("HOTLINE_DB", db)
+	for _, u := range []string{"li", "wang"} {
+		if code, _, stderr := run(t, "user", "add", "--username", u, "--password", "secret123", "--role", "agent"); code != 0 {
+			t.Fatalf("user add %s: %s", u, stderr)
+		}
+	}
+	if code, _, stderr := run(t, "agent", "add", "--ext", "1001", "--password", "p", "--skills", "12345", "--user", "nobody"); code != exitUsage || !strings.Contains(stderr, "nobody") {
+		t.Errorf("unknown user: %d %q", code, stderr)
+	}
+	code, stdout, stderr := run(t, "agent", "add", "--ext", "1001", "--password", "p", "--skills", "12345", "--user", "li")
+	if code != 0 || !strings.Contains(stdout, "user li answers on 1001") {
+		t.Fatalf("agent add --user: %d %q %q", code, stdout, stderr)
+	}
+	if code, _, stderr := run(t, "agent", "add", "--ext", "1001", "--password", "changed", "--skills", "12345", "--user", "wang"); code == 0 || !strings.Contains(stderr, "li") {
+		t.Errorf("a second user on 1001: %d %q", code, stderr)
+	}
+	st, err := store.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ctx := context.Background()
+	if u, err := st.UserByAgentExt(ctx, "1001"); err != nil || u.Username != "li" {
+		t.Fatalf("seat 1001: %v %+v", err, u)
+	}
+	if a, err := st.VoiceAgent(ctx, "1001"); err != nil || a.Password != "p" {
+		t.Errorf("the refused change was saved: %v %+v", err, a)
+	}
+	if code, stdout, _ := run(t, "agent", "list"); code != 0 || !strings.Contains(stdout, "USER") || !strings.Contains(stdout, " li\n") {
+		t.Errorf("agent list does not name 1001's user: %d %q", code, stdout)
+	}
+}
+
+// hotline phones import | lookup: a file with any bad line loads nothing; lookups take the
+// longest prefix.
+func TestPhones(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "hotline.db")
+	if code, _, stderr := run(t, "migrate", "--db", db); code != 0 {
+		t.Fatal(stderr)
+	}
+	bad := filepath.Join(dir, "bad.csv")
+	os.WriteFile(bad, []byte("prefix,region\n1380731,湖南长沙\n07,湖南\n1380731,长沙\n0731\n"), 0o600)
+	code, _, stderr := run(t, "phones", "import", "--db", db, bad)
+	if code != exitError || !strings.Contains(stderr, "line 3:") || !strings.Contains(stderr, "line 4: prefix 1380731 repeats line 2") || !strings.Contains(stderr, "line 5:") {
+		t.Errorf("bad file: %d %q", code, stderr)
+	}
+	if _, out, _ := run(t, "phones", "lookup", "--db", db, "13807311234"); !strings.Contains(out, "not in the table") {
+		t.Errorf("a refused import loaded rows: %q", out)
+	}
+	good := filepath.Join(dir, "good.csv")
+	os.WriteFile(good, []byte("\ufeffprefix,region\n1380731,湖南长沙\n0731,湖南长沙\n"), 0o600)
+	if code, out, stderr := run(t, "phones", "import", "--db", db, good); code != 0 || !strings.Contains(out, "2 prefixes loaded") {
+		t.Errorf("import: %d %q %q", code, out, stderr)
+	}
+	if _, out, _ := run(t, "phones", "lookup", "--db", db, "+86 138-0731-1234"); !strings.Contains(out, "13807311234\tmobile\t中国移动\t湖南长沙") {
+		t.Errorf("lookup: %q", out)
+	}
+	if code, _, _ := run(t, "phones", "lookup", "--db", db, "x"); code != exitUsage {
+		t.Errorf("lookup of a non-number: %d", code)
 	}
 }

@@ -2,6 +2,8 @@ package cli
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -21,6 +23,7 @@ import (
 type gatewayFlags struct {
 	smpp, smppUser, smppPassword, smppSource *string
 	smtp, smtpUser, smtpPassword, smtpFrom   *string
+	smtpCA                                   *string
 	lookupURL                                *string
 }
 
@@ -32,6 +35,7 @@ func (g *gatewayFlags) register(fs *flag.FlagSet) {
 	g.smtp = fs.String("smtp", "", "SMTP relay host:port for e-mail, STARTTLS required (empty: e-mail stays queued)")
 	g.smtpUser = fs.String("smtp-user", "", "SMTP user (empty: no AUTH)")
 	g.smtpPassword = fs.String("smtp-password", "", "SMTP password")
+	g.smtpCA = fs.String("smtp-ca", "", "PEM file of extra CA certificates to trust for the relay's STARTTLS (a private CA)")
 	g.smtpFrom = fs.String("smtp-from", "12345热线 <hotline@example.gov.cn>", "From address of outgoing e-mail")
 	g.lookupURL = fs.String("lookup-url", "", "the citizens' progress look-up page, quoted in receipt messages")
 }
@@ -50,9 +54,10 @@ func startNotifications(ctx context.Context, g gatewayFlags, st *store.Store, sv
 		}
 	}
 	if *g.smpp != "" {
-		surveys := &outbox.Surveys{Store: st, Service: svc}
+		surveys := &outbox.Surveys{Store: st, Service: svc, Log: log}
+		receipts := &outbox.Receipts{Store: st, Log: log}
 		client, err := smpp.New(smpp.Config{Addr: *g.smpp, SystemID: *g.smppUser, Password: *g.smppPassword,
-			Source: *g.smppSource, OnMessage: surveys.OnMessage})
+			Source: *g.smppSource, OnMessage: surveys.OnMessage, OnReceipt: receipts.OnReceipt, Logger: log})
 		if err != nil {
 			return stop, fmt.Errorf("smpp: %w", err)
 		}
@@ -64,7 +69,22 @@ func startNotifications(ctx context.Context, g gatewayFlags, st *store.Store, sv
 		if err != nil {
 			return stop, fmt.Errorf("--smtp-from: %w", err)
 		}
-		m, err := mail.NewSMTP(mail.Config{Addr: *g.smtp, Username: *g.smtpUser, Password: *g.smtpPassword, From: *from})
+		var tlsConf *tls.Config
+		if *g.smtpCA != "" {
+			pool, err := x509.SystemCertPool()
+			if err != nil {
+				pool = x509.NewCertPool()
+			}
+			pem, err := os.ReadFile(*g.smtpCA)
+			if err != nil {
+				return stop, fmt.Errorf("--smtp-ca: %w", err)
+			}
+			if !pool.AppendCertsFromPEM(pem) {
+				return stop, fmt.Errorf("--smtp-ca: no PEM certificate in %s", *g.smtpCA)
+			}
+			tlsConf = &tls.Config{RootCAs: pool}
+		}
+		m, err := mail.NewSMTP(mail.Config{Addr: *g.smtp, Username: *g.smtpUser, Password: *g.smtpPassword, From: *from, TLS: tlsConf})
 		if err != nil {
 			return stop, fmt.Errorf("smtp: %w", err)
 		}

@@ -30,8 +30,9 @@ func runSearch(ctx context.Context, e *env, args []string) error {
 func runSearchReindex(ctx context.Context, e *env, args []string) error {
 	fs := e.flagSet("search reindex", "search reindex [--batch 500] [flags]", `
 Segment (Chinese word segmentation) every ticket whose search words are missing or were made
-with another dictionary version, batch by batch, each batch its own transaction. Safe to run
-while serve runs and to interrupt: it picks up where it stopped.`)
+with another dictionary version (the city dictionary changed: hotline dictionary), batch by
+batch, each batch its own transaction; then every knowledge article. Safe to run while serve
+runs and to interrupt: it picks up where it stopped.`)
 	var d dbFlags
 	d.register(fs)
 	batch := fs.Int("batch", 500, "tickets per transaction")
@@ -49,11 +50,16 @@ while serve runs and to interrupt: it picks up where it stopped.`)
 		return err
 	}
 	defer st.Close()
+	kb.UseDictionary(st) // segment with the city dictionary's words
 	n, err := kb.Reindex(ctx, st, *batch, e.stderr)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "indexed %d tickets\n", n)
+	a, err := kb.ReindexArticles(ctx, st)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "indexed %d tickets and %d knowledge articles (dictionary version %s)\n", n, a, kb.CurrentDictVersion())
 	return nil
 }
 
@@ -79,6 +85,7 @@ state, subject with <mark> around matches, score.`)
 		return err
 	}
 	defer st.Close()
+	kb.UseDictionary(st)
 	p := access.Principal{UserID: cliActor, Role: access.Dispatcher}
 	res, err := kb.SearchTickets(ctx, st, p, kb.SearchQuery{Q: q, Limit: *limit})
 	if err != nil {

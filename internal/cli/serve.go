@@ -7,8 +7,11 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
+	"net/url"
 	"os"
 	"os/signal"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -17,6 +20,7 @@ import (
 	"github.com/hotline-dev/hotline/internal/account"
 	"github.com/hotline-dev/hotline/internal/callcenter/storeports"
 	"github.com/hotline-dev/hotline/internal/demo"
+	"github.com/hotline-dev/hotline/internal/httpapi"
 	"github.com/hotline-dev/hotline/internal/kb"
 	"github.com/hotline-dev/hotline/internal/sla"
 	"github.com/hotline-dev/hotline/internal/store"
@@ -34,12 +38,21 @@ users and tickets. SIGINT or SIGTERM stop the server gracefully.`)
 	addr := fs.String("http", ":8080", "HTTP listen address")
 	sip := fs.String("sip", ":5060", "SIP listen address, UDP and TCP; off runs no call centre")
 	withDemo := fs.Bool("demo", false, "load the demo data when the database is empty")
+	debugAddr := fs.String("debug-addr", "", "listen address for Go's profiler (/debug/pprof), e.g. 127.0.0.1:6060; keep it off public interfaces (default: off)")
+	mapTiles := fs.String("map-tiles", "", "map tile URL template for the web app, e.g. https://gis.example.gov.cn/tiles/{z}/{x}/{y}.png (default: no tiles; maps show regions and points)")
+	mapAttribution := fs.String("map-attribution", "", "attribution shown on the map for --map-tiles")
+	var portalCfg httpapi.PortalConfig
+	fs.IntVar(&portalCfg.SubmitsPerHour, "portal-submits", 10, "citizen portal: requests one client IP may submit per hour (-1: no limit)")
+	fs.IntVar(&portalCfg.LookupsPerMinute, "portal-lookups", 60, "citizen portal: look-ups, ratings and photos per client IP per minute (-1: no limit)")
 	var gw gatewayFlags
 	gw.register(fs)
 	if err := e.parse(fs, args); err != nil {
 		return err
 	}
 	if err := noArgs(fs); err != nil {
+		return err
+	}
+	if err := checkTileURL(*mapTiles); err != nil {
 		return err
 	}
 	log, err := d.logger(e.stderr)
@@ -72,7 +85,7 @@ users and tickets. SIGINT or SIGTERM stop the server gracefully.`)
 	host, _ := os.Hostname()
 	sched := &sla.Scheduler{Store: st, SLA: clock, Node: host, Log: log}
 	clock.OnArm = sched.Notify
-	svc.Deadlines = clock.Deadlines
+	svc.Deadlines, svc.Pause = clock.Deadlines, clock
 	svc.Hooks = append(svc.Hooks, clock.Hook)
 	kb.Serve(ctx, st, svc, log) // search index hook; background reindex and retraining (issue 5)
 	stopNotify, err := startNotifications(ctx, gw, st, svc, clock, log)
@@ -95,7 +108,9 @@ users and tickets. SIGINT or SIGTERM stop the server gracefully.`)
 	}
 	defer voice.Close()
 	var ready atomic.Bool
-	h := handler(serverDeps{svc: svc, accounts: accounts, st: st, log: log, ready: ready.Load, voice: voice})
+	h := handler(serverDeps{svc: svc, accounts: accounts, st: st, log: log, ready: ready.Load, voice: voice,
+		mapConfig: httpapi.MapConfig{TileURL: *mapTiles, Attribution: *mapAttribution},
+		portal:    portalCfg, clock: clock})
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -105,6 +120,23 @@ users and tickets. SIGINT or SIGTERM stop the server gracefully.`)
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
+	if *debugAddr != "" {
+		// Profiles of a live server (go tool pprof http://ADDR/debug/pprof/profile), on their
+		// own listener so they never share the public one.
+		dbg := http.NewServeMux()
+		dbg.HandleFunc("/debug/pprof/", pprof.Index)
+		dbg.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		dbg.HandleFunc("/debug/pprof/trace", pprof.Trace)
+		dbg.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+		dbg.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+		dsrv := &http.Server{Addr: *debugAddr, Handler: dbg, ReadHeaderTimeout: 10 * time.Second}
+		go func() {
+			if err := dsrv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				log.Warn("debug listener", "error", err)
+			}
+		}()
+		defer dsrv.Close()
+	}
 	log.Info("http listening", "addr", ln.Addr().String(), "sip", *sip)
 
 	// /healthz answers 503 until the demo data (if asked for) is in.
@@ -158,4 +190,25 @@ type serverDeps struct {
 	log      *slog.Logger
 	ready    func() bool
 	voice    *storeports.Voice
+	// mapConfig is the web app's map background (--map-tiles).
+	mapConfig httpapi.MapConfig
+	portal    httpapi.PortalConfig
+	clock     *sla.SLA // nil: the calendar API reads the database's calendar
+}
+
+// checkTileURL accepts an http(s) URL template with {z}, {x} and {y}, or nothing.
+func checkTileURL(s string) error {
+	if s == "" {
+		return nil
+	}
+	u, err := url.Parse(strings.NewReplacer("{", "", "}", "").Replace(s))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return usagef("--map-tiles %q: want an http(s) URL template", s)
+	}
+	for _, p := range []string{"{z}", "{x}", "{y}"} {
+		if !strings.Contains(s, p) {
+			return usagef("--map-tiles %q: the template needs %s", s, p)
+		}
+	}
+	return nil
 }
