@@ -39,12 +39,17 @@ const chromiumPath = "/usr/bin/chromium"
 type env struct {
 	t     *testing.T
 	url   string
+	srv   *httptest.Server
 	st    *store.Store
 	ctx   context.Context
 	shots string
 }
 
-func start(t *testing.T) *env {
+func start(t *testing.T) *env { return startWith(t, nil) }
+
+// startWith starts the server; withVoice, when given, runs on the loaded store before the
+// HTTP server starts and returns the call centre the API drives (voice_browser_test.go).
+func startWith(t *testing.T, withVoice func(*store.Store) *httpapi.Voice) *env {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("browser test skipped in -short mode")
@@ -74,8 +79,15 @@ func start(t *testing.T) *env {
 		}
 	}
 	svc := workorder.New(st, t.TempDir(), log)
-	srv := httptest.NewServer(httpapi.New(httpapi.Deps{Service: svc, Accounts: accounts, Store: st, Log: log, Web: web.Handler()}))
+	var voice *httpapi.Voice
+	if withVoice != nil {
+		voice = withVoice(st)
+	}
+	srv := httptest.NewServer(httpapi.New(httpapi.Deps{Service: svc, Accounts: accounts, Store: st, Log: log, Web: web.Handler(), Voice: voice}))
 	t.Cleanup(srv.Close)
+	if voice != nil {
+		t.Cleanup(func() { voice.Close() }) // first: it ends the event streams the server waits for
+	}
 
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(chromiumPath),
@@ -110,7 +122,7 @@ func start(t *testing.T) *env {
 	} else if err := os.MkdirAll(shots, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	return &env{t: t, url: srv.URL, st: st, ctx: tctx, shots: shots}
+	return &env{t: t, url: srv.URL, srv: srv, st: st, ctx: tctx, shots: shots}
 }
 
 func (e *env) run(what string, actions ...chromedp.Action[chromedp.Void]) {
@@ -363,6 +375,11 @@ func TestBrowserLifecycle(t *testing.T) {
 	// Agent: the desk opens with the focus on the phone field.
 	e.login("agent")
 	check(e.open("/agent", `document.activeElement && document.activeElement.id === 'f-phone' && !!document.querySelector('#f-category input')`))
+	// This server runs no call centre: the seat panel says so instead of a broken stream.
+	e.waitJS("seat panel without a call centre", `(document.querySelector('[data-test=voice-link]')||{textContent:''}).textContent.includes('本节点未运行呼叫中心')`)
+	if !e.evalBool(`document.activeElement && document.activeElement.id === 'f-phone'`) {
+		t.Error("the seat panel took the focus from the phone field")
+	}
 	before := e.countTickets()
 
 	// Invalid input: a phone with letters and no subject. Enter submits; errors appear beside
@@ -471,6 +488,7 @@ func TestBrowserLifecycle(t *testing.T) {
 	e.shot("05-dispatch-desk")
 	e.clickInRow(number, "dispatch")
 	e.waitJS("department preselected from the category", `[...document.querySelectorAll('[data-test=dept-picker], .el-dialog .el-select__selected-item')].some(x=>x.offsetParent!==null&&x.textContent.includes('市城管局'))`)
+	e.waitJS("deadlines shown before dispatching", `(()=>{const p=[...document.querySelectorAll('[data-test=deadline-preview]')].find(x=>x.offsetParent!==null);return !!p&&p.textContent.includes('签收时限')&&/\d{2}:\d{2}/.test(p.textContent)})()`)
 	e.shot("06-dispatch-dialog")
 	e.submitDialog("请市城管局处理")
 	e.waitJS("row gone from the queue", fmt.Sprintf(`![...document.querySelectorAll('tr')].some(tr=>tr.textContent.includes(%q))`, number))
@@ -550,6 +568,16 @@ func TestBrowserLifecycle(t *testing.T) {
 	// without a reason is refused beside the field and changes nothing.
 	check(e.open("/dept", `!!document.querySelector('.el-table__row')`))
 	e.clickInRow(waterNumber, "accept")
+	e.submitDialog("")
+	// 挂起 while the citizen is to send a photo: the row says so and offers 恢复, not 反馈;
+	// resuming gives the department its actions back.
+	e.clickInRow(waterNumber, "suspend")
+	e.submitDialog("请市民补充井盖位置照片")
+	e.waitJS("the row shows the suspension", fmt.Sprintf(`[...document.querySelectorAll('tr')].some(tr=>tr.textContent.includes(%q)&&!!tr.querySelector('.chip[title="请市民补充井盖位置照片"]')&&!!tr.querySelector('[data-action=resume]')&&!tr.querySelector('[data-action=reply]'))`, waterNumber))
+	if tk, err := e.st.TicketByNumber(context.Background(), waterNumber); err != nil || !tk.Suspended {
+		t.Fatalf("suspended from the desk, yet stored as %v %+v", err, tk)
+	}
+	e.clickInRow(waterNumber, "resume")
 	e.submitDialog("")
 	e.clickInRow(waterNumber, "request_extension")
 	e.evalBool(`(()=>{const b=[...document.querySelectorAll('[data-test=action-submit]')].find(b=>b.offsetParent!==null);b.click();return true})()`)

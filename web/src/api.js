@@ -7,6 +7,7 @@ export class ApiError extends Error {
     this.status = status
     this.fields = (body && body.fields) || {}
     this.allowed = (body && body.allowed) || null
+    this.body = body // the whole answer, for errors that carry a report (a refused import)
   }
 }
 

@@ -1,4 +1,5 @@
 import { createI18n } from 'vue-i18n'
+import { kbZh, kbEn, kbReasonsZh } from './kb/messages'
 
 const zh = {
   app: { title: '12345 政务服务便民热线', short: '12345 热线' },
@@ -14,12 +15,13 @@ const zh = {
   nav: {
     agent: '受理台', dispatch: '派单/审核台', dept: '承办台', tickets: '工单查询', overview: '工单总览',
     admin: '系统管理', departments: '部门', regions: '区域', categories: '分类', users: '用户', audit: '审计日志',
-    apikeys: 'API 密钥', outbox: '发件箱',
-    portal: '市民门户', logout: '退出登录', password: '修改密码',
+    apikeys: 'API 密钥', outbox: '发件箱', voice: '呼叫中心', voiceAgents: '坐席监控', blacklist: '黑名单', numbers: '热线号码',
+    portal: '市民门户', logout: '退出登录', password: '修改密码', calendar: '工作日历', timeLimits: '时限规则',
   },
   login: {
     title: '登录', username: '用户名', password: '密码', submit: '登录', failed: '用户名或密码错误',
     locked: '登录失败次数过多，请稍后再试', needUser: '请输入用户名', needPassword: '请输入密码',
+    portal: '市民诉求入口',
   },
   password: {
     title: '修改密码', old: '原密码', new: '新密码', confirm: '确认新密码', mismatch: '两次输入的新密码不一致',
@@ -38,6 +40,7 @@ const zh = {
     list: '工单列表', filter: '筛选', searchHint: '工单号 / 电话 / 关键词', extDays: '延期 {days} 天',
     notAllowed: '当前状态不允许此操作', lat: '纬度', lng: '经度', at: '时间',
     notFoundOrScope: '未找到该工单，或它不在您所在单位的办理范围内',
+    suspended: '挂起', signOverdue: '签收超时', suspendReason: '挂起原因',
   },
   action: {
     title: '办理', note: '说明', reason: '原因', answer: '答复内容', reply: '办理结果', department: '单位', days: '延期天数',
@@ -50,12 +53,30 @@ const zh = {
     answer: '答复内容', dispatchTo: '派往单位', suggested: '按分类推荐', created: '已登记工单 {number}',
     closed: '已办结工单 {number}', recent: '最近登记', clear: '清空', searchTickets: '搜索工单',
     phoneInvalid: '电话号码为 5–20 位数字', needSubject: '请填写标题或诉求内容', needAnswer: '直接办结需填写答复内容',
-    needDept: '登记并派单需选择单位', citizenInfo: '来电市民', history: '历史工单', blacklisted: '黑名单',
+    needDept: '登记并派单需选择单位', citizenInfo: '来电市民', localNumber: '本地固话', history: '历史工单', blacklisted: '黑名单',
     keyboardHint: 'Tab 切换字段，Enter 提交登记，Ctrl+Enter 登记并派单',
+  },
+  voice: {
+    seat: '我的坐席', noExt: '您的账号未绑定坐席分机，请联系管理员', ready: '示闲', notReady: '示忙', signOut: '签出',
+    state: { ready: '空闲', 'not-ready': '示忙', 'signed-out': '已签出', ringing: '振铃中', busy: '通话中', 'wrap-up': '话后整理', unknown: '未知' },
+    link: { connecting: '连接中', live: '实时', down: '已断开，重连中', off: '本节点未运行呼叫中心' },
+    phase: { ringing: '来电振铃', talking: '通话中', ended: '已挂机' },
+    onCall: '坐席正在振铃或通话中，暂不能切换状态', hiddenNumber: '未显示号码', fill: '填入登记表',
+    popBusy: '来电 {number}：登记表中有未提交的内容，点击“填入登记表”处理该来电', linkedCall: '已关联来电',
+    repeat: '重复来电', newCaller: '新来电市民', pastCalls: '历史来电', answeredBy: '坐席 {agent} 接听', notAnswered: '未接通',
+    callbacks: '回拨列表（未接来电与留言）', noCallbacks: '暂无待回拨来电', calledBack: '已回拨', fillPhone: '填入登记表',
+    markedDone: '{number} 已移出回拨列表', voicemail: '留言', abandoned: '排队放弃', missed: '未接',
+    numbers: '热线号码', number: '号码', queue: '队列', skillGroup: '技能组', greeting: '欢迎语', greetingHint: '语音文件名，逗号分隔',
+    updated: '更新', numberInvalid: '号码为 3–20 位数字', blacklist: '黑名单', blacklistAdd: '加入黑名单', prefix: '号段',
+    prefixHint: '以该号码开头的所有号码', reason: '原因', until: '有效期至', forever: '永久', expired: '已过期', added: '加入',
+    remove: '移除', removeConfirm: '将 {number} 移出黑名单？', showExpired: '显示已过期', untilPast: '有效期须晚于当前时间',
+    agents: '坐席监控', agentAdd: '新增坐席', agentEdit: '编辑坐席', sipPassword: 'SIP 密码', passwordKeep: '不填则不修改', order: '座席编号', extDigits: '分机号为数字', liveHint: '状态实时更新', ext: '分机', since: '状态开始', skills: '技能', callsTaken: '接听数',
+    storedState: '带 * 的为数据库中最后记录的状态（本节点未运行呼叫中心或坐席未登录）', agentExt: '坐席分机',
+    tag: { repeat_caller: '重复来电', vip: '重点关注' }, ticketCalls: '关联来电',
   },
   dispatch: {
     title: '派单/审核台', registered: '待派单', returned: '退单审核', extension: '延期审核', replied: '待审核',
-    callback: '待回访', overdue: '超期工单', supervised: '督办',
+    callback: '待回访', overdue: '超期工单', signOverdue: '签收超时', supervised: '督办',
   },
   dept: {
     title: '承办台', inbox: '本单位工单', toAccept: '待签收', processing: '办理中', all: '全部在办',
@@ -70,7 +91,33 @@ const zh = {
     revokeConfirm: '吊销密钥“{name}”？使用它的系统将无法再访问。', secretOnce: '新密钥只显示这一次，请立即复制保存：',
     recipient: '接收方', body: '内容', attempts: '次数', lastError: '最近错误', retry: '重发',
   },
-  outbox: { queued: '排队中', sending: '发送中', sent: '已发送', failed: '待重试', dead: '发送失败' },
+  cal: {
+    title: '节假日 / 工作日历', year: '年份', date: '日期', weekday: '星期', kind: '类型', name: '名称', source: '来源',
+    holiday: '休（节假日）', workday: '班（调休上班）', official: '国务院通知', entered: '本地录入',
+    addDay: '录入日期', importNotice: '导入放假通知', remove: '删除', removeConfirm: '删除 {date} 的录入？将恢复国务院通知或周末规则。',
+    undeclared: '{year} 年尚无放假安排，仅按周一至周五工作日计算', periods: '工作时间', allDay: '24 小时制（所有时间均为工作时间）',
+    namePlaceholder: '如：春节、国庆节调休上班', csv: '通知 CSV', csvHint: '每行：日期,类型,名称（类型 holiday 或 workday），首行为表头 date,kind,name',
+    chooseFile: '选择 CSV 文件', doImport: '导入', line: '行', result: '结果', imported: '已导入 {n} 天',
+    results: { added: '新增', replaced: '替换', unchanged: '未变', error: '错误' }, importFailed: '通知有误，未导入任何日期',
+    calc: '工作时间计算', from: '起始时间', amount: '数量', unitDays: '个工作日', unitHours: '个工作小时', compute: '计算',
+    resultAt: '到期时间', needFrom: '请选择起始时间', needAmount: '请输入数量', onlyEntered: '仅本地录入', kindAll: '全部类型',
+    weekdays: { Monday: '周一', Tuesday: '周二', Wednesday: '周三', Thursday: '周四', Friday: '周五', Saturday: '周六', Sunday: '周日' },
+    hoursNote: '工作时间在“时限规则”页设置',
+  },
+  sla: {
+    title: '时限规则', matrix: '时限矩阵（不分诉求分类）', matrixHint: '每格：签收 / 办理 / 答复时限；按当前生效的默认规则与本市规则计算',
+    city: '本市规则', cityHint: '排在默认规则之后；越具体的规则优先（紧急程度 > 分类层级 > 受理类型），同样具体时后者优先',
+    defaults: '默认规则（只读）', type: '受理类型', category: '诉求分类', urgency: '紧急程度', any: '任意',
+    signFor: '签收时限', handling: '办理时限', reply: '答复时限', supervise: '超期后督办', pause: '挂起停表', warnAt: '预警比例',
+    pauseInherit: '沿用', pauseAllow: '允许', pauseDeny: '不允许', inherit: '沿用', addRule: '新增规则', editRule: '编辑规则',
+    deleteConfirm: '删除这条规则？', units: { wd: '工作日', wh: '工作小时', wm: '工作分钟', h: '小时', m: '分钟' },
+    pausable: '可挂起', notPausable: '不可挂起', preview: '时限预览', resolve: '查看', never: '不督办',
+    hours: '工作时间', periodsHint: '每个工作日的工作时段，如 09:00-12:00', addPeriod: '增加时段', saveHours: '保存工作时间',
+    allDay: '24 小时制', dailyTotal: '每个工作日共 {h} 小时', warnHint: '0 为沿用；如 75 表示用去 75% 时预警',
+    needSomething: '请至少设置一项时限、挂起或预警比例', noCityRules: '尚无本市规则，全部按默认规则', rule: '规则',
+  },
+  outbox: { queued: '排队中', sending: '发送中', sent: '已发送', failed: '待重试', dead: '发送失败',
+    delivery: '送达状态', pending: '送达中', delivered: '已送达', undelivered: '未送达' },
   home: { welcome: '欢迎，{name}', noDesk: '您的角色没有对应的工作台' },
   citizen: { edit: '编辑档案', tags: '标签', profile: '查看市民档案' },
   kinds: { centre: '热线中心', bureau: '市直部门', district: '区县', street: '街道/乡镇', community: '社区/村', company: '公共服务企业' },
@@ -92,12 +139,14 @@ const en = {
   nav: {
     agent: 'Agent desk', dispatch: 'Dispatch & review', dept: 'Department desk', tickets: 'Tickets', overview: 'Overview',
     admin: 'Administration', departments: 'Departments', regions: 'Regions', categories: 'Categories', users: 'Users',
-    apikeys: 'API keys', outbox: 'Outbox',
+    apikeys: 'API keys', outbox: 'Outbox', voice: 'Call centre', voiceAgents: 'Agents', blacklist: 'Blacklist', numbers: 'Hotline numbers',
     audit: 'Audit log', portal: 'Citizen portal', logout: 'Log out', password: 'Change password',
+    calendar: 'Working calendar', timeLimits: 'Time limits',
   },
   login: {
     title: 'Log in', username: 'Username', password: 'Password', submit: 'Log in', failed: 'Wrong username or password',
     locked: 'Too many failed attempts; try again later', needUser: 'Enter your username', needPassword: 'Enter your password',
+    portal: 'Citizen requests',
   },
   password: {
     title: 'Change password', old: 'Current password', new: 'New password', confirm: 'Repeat new password',
@@ -116,6 +165,7 @@ const en = {
     deadlineOverdue: 'Overdue', actor: 'By', note: 'Note', list: 'Tickets', filter: 'Filter',
     searchHint: 'Number / phone / words', extDays: '{days} more days', notAllowed: 'Not allowed in this state',
     lat: 'Latitude', lng: 'Longitude', at: 'At',
+    suspended: 'Suspended', signOverdue: 'Signed for late', suspendReason: 'Suspended because',
     notFoundOrScope: 'No such ticket, or it is outside your department',
   },
   action: {
@@ -131,12 +181,30 @@ const en = {
     created: 'Registered {number}', closed: 'Closed {number}', recent: 'Recently registered', clear: 'Clear',
     searchTickets: 'Search tickets', phoneInvalid: '5 to 20 digits', needSubject: 'A subject or description is required',
     needAnswer: 'Answer required to close on the spot', needDept: 'Choose a department to dispatch to',
-    citizenInfo: 'Caller', history: 'Past tickets', blacklisted: 'Blacklisted',
+    citizenInfo: 'Caller', localNumber: 'Local landline', history: 'Past tickets', blacklisted: 'Blacklisted',
     keyboardHint: 'Tab moves between fields, Enter registers, Ctrl+Enter registers and dispatches',
+  },
+  voice: {
+    seat: 'My seat', noExt: 'Your account has no agent extension; ask an administrator', ready: 'Ready', notReady: 'Not ready', signOut: 'Sign out',
+    state: { ready: 'Ready', 'not-ready': 'Not ready', 'signed-out': 'Signed out', ringing: 'Ringing', busy: 'Talking', 'wrap-up': 'Wrap-up', unknown: 'Unknown' },
+    link: { connecting: 'Connecting', live: 'Live', down: 'Disconnected, retrying', off: 'No call centre on this node' },
+    phase: { ringing: 'Ringing', talking: 'Talking', ended: 'Hung up' },
+    onCall: 'The seat is ringing or on a call; the state cannot change now', hiddenNumber: 'Number withheld', fill: 'Use in form',
+    popBusy: 'Call from {number}: the form holds unsaved input; click "Use in form" to take this call', linkedCall: 'Linked to the call',
+    repeat: 'Repeat caller', newCaller: 'New caller', pastCalls: 'Past calls', answeredBy: 'answered by {agent}', notAnswered: 'not answered',
+    callbacks: 'Call-back list (missed calls and voicemail)', noCallbacks: 'No calls to return', calledBack: 'Called back', fillPhone: 'Use in form',
+    markedDone: '{number} taken off the call-back list', voicemail: 'Voicemail', abandoned: 'Abandoned', missed: 'Missed',
+    numbers: 'Hotline numbers', number: 'Number', queue: 'Queue', skillGroup: 'Skill group', greeting: 'Greeting', greetingHint: 'prompt names, comma-separated',
+    updated: 'Updated', numberInvalid: '3 to 20 digits', blacklist: 'Blacklist', blacklistAdd: 'Blacklist a number', prefix: 'Prefix',
+    prefixHint: 'every number starting with it', reason: 'Reason', until: 'Until', forever: 'For ever', expired: 'expired', added: 'Added',
+    remove: 'Remove', removeConfirm: 'Take {number} off the blacklist?', showExpired: 'Show expired', untilPast: 'Must be in the future',
+    agents: 'Agents', agentAdd: 'Add agent', agentEdit: 'Edit agent', sipPassword: 'SIP password', passwordKeep: 'leave empty to keep', order: 'Seat order', extDigits: 'digits only', liveHint: 'live', ext: 'Extension', since: 'Since', skills: 'Skills', callsTaken: 'Calls',
+    storedState: '* last stored state (no call centre on this node, or the seat is not registered)', agentExt: 'Agent extension',
+    tag: { repeat_caller: 'Repeat caller', vip: 'VIP' }, ticketCalls: 'Linked calls',
   },
   dispatch: {
     title: 'Dispatch & review', registered: 'To dispatch', returned: 'Returns', extension: 'Extensions',
-    replied: 'To review', callback: 'Callback', overdue: 'Overdue', supervised: 'Supervised',
+    replied: 'To review', callback: 'Callback', overdue: 'Overdue', signOverdue: 'Not signed for', supervised: 'Supervised',
   },
   dept: { title: 'Department desk', inbox: 'Our tickets', toAccept: 'To accept', processing: 'Processing', all: 'All open' },
   admin: {
@@ -149,7 +217,33 @@ const en = {
     revokeConfirm: 'Revoke the key “{name}”? Systems using it lose access.', secretOnce: 'The new key is shown only once; copy it now:',
     recipient: 'Recipient', body: 'Content', attempts: 'Attempts', lastError: 'Last error', retry: 'Retry',
   },
-  outbox: { queued: 'Queued', sending: 'Sending', sent: 'Sent', failed: 'Retrying', dead: 'Failed' },
+  cal: {
+    title: 'Holidays / working calendar', year: 'Year', date: 'Date', weekday: 'Weekday', kind: 'Kind', name: 'Name', source: 'Source',
+    holiday: 'Off (holiday)', workday: 'On (adjusted working day)', official: 'State Council notice', entered: 'Entered here',
+    addDay: 'Enter a day', importNotice: 'Import a notice', remove: 'Remove', removeConfirm: 'Remove the entry of {date}? The notice or the weekday rule applies again.',
+    undeclared: 'No holiday notice for {year} yet; Monday to Friday are working days', periods: 'Working hours', allDay: '24-hour mode (all time is working time)',
+    namePlaceholder: 'e.g. Spring Festival', csv: 'Notice CSV', csvHint: 'One line per day: date,kind,name (kind holiday or workday), header date,kind,name',
+    chooseFile: 'Choose a CSV file', doImport: 'Import', line: 'Line', result: 'Result', imported: '{n} days imported',
+    results: { added: 'added', replaced: 'replaced', unchanged: 'unchanged', error: 'error' }, importFailed: 'The notice has errors; nothing was imported',
+    calc: 'Working-time calculator', from: 'From', amount: 'Amount', unitDays: 'working days', unitHours: 'working hours', compute: 'Compute',
+    resultAt: 'Falls due', needFrom: 'Choose a start', needAmount: 'Enter an amount', onlyEntered: 'Entered only', kindAll: 'All kinds',
+    weekdays: { Monday: 'Mon', Tuesday: 'Tue', Wednesday: 'Wed', Thursday: 'Thu', Friday: 'Fri', Saturday: 'Sat', Sunday: 'Sun' },
+    hoursNote: 'Working hours are set on the time-limits page',
+  },
+  sla: {
+    title: 'Time limits', matrix: 'Limits by type and urgency (no category)', matrixHint: 'Each cell: sign-for / handling / reply, under the defaults and the city\'s rules in force',
+    city: 'City rules', cityHint: 'Applied after the defaults; the more specific rule wins (urgency > category depth > request type), the later between equals',
+    defaults: 'Default rules (read-only)', type: 'Request type', category: 'Category', urgency: 'Urgency', any: 'Any',
+    signFor: 'Sign-for', handling: 'Handling', reply: 'Reply', supervise: 'Supervise after', pause: 'Pause on citizen', warnAt: 'Warn at',
+    pauseInherit: 'Inherit', pauseAllow: 'Allowed', pauseDeny: 'Not allowed', inherit: 'inherit', addRule: 'Add rule', editRule: 'Edit rule',
+    deleteConfirm: 'Delete this rule?', units: { wd: 'working days', wh: 'working hours', wm: 'working minutes', h: 'hours', m: 'minutes' },
+    pausable: 'pausable', notPausable: 'no pause', preview: 'Preview', resolve: 'Show', never: 'never',
+    hours: 'Working hours', periodsHint: 'Working periods of a working day, e.g. 09:00-12:00', addPeriod: 'Add a period', saveHours: 'Save working hours',
+    allDay: '24-hour mode', dailyTotal: '{h} hours per working day', warnHint: '0 inherits; 75 warns when 75% of a limit is used',
+    needSomething: 'Set at least one limit, the pause or the warning share', noCityRules: 'No city rules; the defaults apply', rule: 'Rule',
+  },
+  outbox: { queued: 'Queued', sending: 'Sending', sent: 'Sent', failed: 'Retrying', dead: 'Failed',
+    delivery: 'Delivery', pending: 'In transit', delivered: 'Delivered', undelivered: 'Undelivered' },
   home: { welcome: 'Welcome, {name}', noDesk: 'Your role has no desk' },
   citizen: { edit: 'Edit profile', tags: 'Tags', profile: 'Citizen profile' },
   kinds: { centre: 'Hotline centre', bureau: 'City bureau', district: 'District', street: 'Street', community: 'Community', company: 'Utility company' },
@@ -157,7 +251,7 @@ const en = {
   // English names of the server's identifiers; Chinese comes from /api/v1/meta.
   names: {
     state: { registered: 'Registered', dispatched: 'Dispatched', returned: 'Returned', processing: 'Processing', replied: 'Replied', callback: 'Callback', closed: 'Closed', cancelled: 'Cancelled', merged: 'Merged' },
-    action: { register: 'Register', close_on_spot: 'Close on the spot', dispatch: 'Dispatch', return: 'Return', approve_return: 'Approve return', reject_return: 'Reject return', accept: 'Accept', sub_dispatch: 'Sub-dispatch', request_cohandling: 'Co-handling', request_extension: 'Request extension', approve_extension: 'Approve extension', refuse_extension: 'Refuse extension', reply: 'Reply', approve_reply: 'Approve reply', reject_reply: 'Send back', callback: 'Callback', close: 'Close', urge: 'Urge', supervise: 'Supervise', merge: 'Merge', cancel: 'Cancel ticket', absorb: 'Absorbed duplicate', comment: 'Comment' },
+    action: { register: 'Register', close_on_spot: 'Close on the spot', dispatch: 'Dispatch', return: 'Return', approve_return: 'Approve return', reject_return: 'Reject return', accept: 'Accept', sub_dispatch: 'Sub-dispatch', request_cohandling: 'Co-handling', request_extension: 'Request extension', suspend: 'Suspend', resume: 'Resume', warn: 'Warning', mark_overdue: 'Overdue', signfor_overdue: 'Sign-for overdue', approve_extension: 'Approve extension', refuse_extension: 'Refuse extension', reply: 'Reply', approve_reply: 'Approve reply', reject_reply: 'Send back', callback: 'Callback', close: 'Close', urge: 'Urge', supervise: 'Supervise', merge: 'Merge', cancel: 'Cancel ticket', absorb: 'Absorbed duplicate', comment: 'Comment' },
     request_type: { consult: 'Consultation', help: 'Help', complaint: 'Complaint', report: 'Report', suggestion: 'Suggestion', praise: 'Praise', other: 'Other' },
     urgency: { urgent: 'Urgent', expedited: 'Expedited', normal: 'Normal' },
     satisfaction: { satisfied: 'Satisfied', basic_satisfied: 'Basically satisfied', unsatisfied: 'Unsatisfied', unreachable: 'Unreachable' },
@@ -188,6 +282,9 @@ export const reasonsZh = {
   'sub-dispatch goes to a subordinate unit, not the same one': '下派需选择下级单位',
   'the handling department cannot co-handle its own ticket': '承办单位不能作为自己的协办单位',
   'already co-handling': '该单位已在协办',
+  'the rule sets no limit, pause or warning share': '请至少设置一项时限、挂起或预警比例',
+  'a name is required (the festival, or its 调休)': '请填写名称（节日或其调休）',
+  'holiday or workday': '请选择休或班',
 }
 
 const saved = (() => { try { return localStorage.getItem('hotline.lang') } catch { return null } })()
@@ -200,6 +297,11 @@ export const i18n = createI18n({
   missingWarn: false,
   fallbackWarn: false,
 })
+
+// 知识库 words live in kb/messages.js.
+i18n.global.mergeLocaleMessage('zh-CN', kbZh)
+i18n.global.mergeLocaleMessage('en', kbEn)
+Object.assign(reasonsZh, kbReasonsZh)
 
 export function setLanguage(lang) {
   i18n.global.locale.value = lang

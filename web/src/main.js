@@ -3,7 +3,7 @@ import {
   ElAlert, ElButton, ElCard, ElCascader, ElCheckbox, ElCol, ElConfigProvider, ElContainer, ElDatePicker, ElDescriptions,
   ElDescriptionsItem, ElDialog, ElDropdown, ElDropdownItem, ElDropdownMenu, ElForm, ElFormItem, ElHeader, ElImage, ElInput,
   ElInputNumber, ElLoading, ElMain, ElOption, ElPagination, ElRadio, ElRadioButton, ElRadioGroup, ElResult, ElRow, ElSelect,
-  ElSwitch, ElTabPane, ElTable, ElTableColumn, ElTabs, ElTag, ElTimeline, ElTimelineItem, ElTree, ElTreeSelect,
+  ElSwitch, ElTabPane, ElTable, ElTableColumn, ElTabs, ElTag, ElTimeline, ElTimelineItem, ElTree, ElTreeSelect, ElUpload,
 } from 'element-plus'
 import 'element-plus/dist/index.css'
 import 'leaflet/dist/leaflet.css'
@@ -27,5 +27,5 @@ for (const c of [ElAlert, ElButton, ElCard, ElCascader, ElCheckbox, ElCol, ElCon
   ElDescriptions, ElDescriptionsItem, ElDialog, ElDropdown, ElDropdownItem, ElDropdownMenu, ElForm, ElFormItem, ElHeader,
   ElImage, ElInput, ElInputNumber, ElLoading, ElMain, ElOption, ElPagination, ElRadio, ElRadioButton, ElRadioGroup,
   ElResult, ElRow, ElSelect, ElSwitch, ElTabPane, ElTable, ElTableColumn, ElTabs, ElTag, ElTimeline, ElTimelineItem,
-  ElTree, ElTreeSelect]) app.use(c)
+  ElTree, ElTreeSelect, ElUpload]) app.use(c)
 app.use(i18n).use(router).mount('#app')

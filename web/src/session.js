@@ -101,6 +101,9 @@ export function name(kind, id) {
   if (hit) return hit.name
   if (kind === 'action' && id === 'register') return '登记'
   if (kind === 'action' && id === 'absorb') return '并入重复件'
+  // The clock's own events are not in meta.actions (nobody takes them through the API).
+  const system = { warn: '预警', mark_overdue: '超期', signfor_overdue: '签收超时' }
+  if (kind === 'action' && system[id]) return system[id]
   if (kind === 'role' && id === 'citizen') return '市民'
   return id
 }

@@ -25,6 +25,7 @@ export function deadlineOf(t) {
 // from registration to the deadline, else 'normal'; '' when no deadline applies.
 export function deadlineLevel(t, now = Date.now()) {
   if (t.overdue && t.state !== 'closed') return 'overdue'
+  if (t.suspended) return '' // 挂起: the clock stands still until it resumes
   const d = deadlineOf(t)
   if (!d) return ''
   const end = new Date(d).getTime()

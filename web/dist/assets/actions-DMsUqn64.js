@@ -1,1 +1,0 @@
-import{Ot as e}from"./element-plus-CELG-4V7.js";var t=e(null);function n(e,n,r){t.value&&t.value.start(e,n,r)}export{n,t};

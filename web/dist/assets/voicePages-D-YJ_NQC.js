@@ -1,0 +1,1 @@
+function e(e){let t=[];return[`monitor`,`dispatcher`,`leader`,`admin`].includes(e)&&t.push({to:`/admin/voice/agents`,label:`nav.voiceAgents`}),[`monitor`,`dispatcher`,`admin`].includes(e)&&t.push({to:`/admin/voice/blacklist`,label:`nav.blacklist`}),e===`admin`&&t.push({to:`/admin/voice/numbers`,label:`nav.numbers`}),t}export{e as t};
