@@ -7,7 +7,9 @@
 // with the given credentials (default hotline/secret), answers submit_sm with
 // message ids and, when registered_delivery asks, sends a delivery receipt.
 // Destinations starting 100 get ESME_RTHROTTLED, 101 ESME_RINVDSTADR, and for
-// 102 the second part of a long text is throttled once.
+// 102 the second part of a long text is throttled once. For 103 the MC takes the
+// message but its receipt says stat:UNDELIV err:001 (the handset never got it);
+// for 104 only the last part of a long text is undeliverable.
 //
 // Every event is one JSON line on stdout ({"event":"listening","port":N}
 // first). Commands arrive as JSON lines on stdin:
@@ -96,9 +98,14 @@ const server = smpp.createServer((session) => {
       inflight--;
       session.send(pdu.response(status === smpp.ESME_ROK ? { message_id: id } : { command_status: status }));
       if (status !== smpp.ESME_ROK || !(pdu.registered_delivery & 1)) return;
+      const last = ev.udh.length !== 10 || ev.udh.slice(6, 8) === ev.udh.slice(8, 10); // udh: 00 03 ref total part
+      const undeliverable = pdu.destination_addr.startsWith('103') || (pdu.destination_addr.startsWith('104') && last);
+      const [stat, err, state, dlvrd] = undeliverable
+        ? ['UNDELIV', '001', smpp.MESSAGE_STATE.UNDELIVERABLE, '000']
+        : ['DELIVRD', '000', smpp.MESSAGE_STATE.DELIVERED, '001'];
       setTimeout(() => {
         const now = new Date();
-        const receipt = `id:${id} sub:001 dlvrd:001 submit date:${smppDate(now)} done date:${smppDate(now)} stat:DELIVRD err:000 text:`;
+        const receipt = `id:${id} sub:001 dlvrd:${dlvrd} submit date:${smppDate(now)} done date:${smppDate(now)} stat:${stat} err:${err} text:`;
         session.deliver_sm(
           {
             source_addr: pdu.destination_addr,
@@ -106,9 +113,9 @@ const server = smpp.createServer((session) => {
             esm_class: smpp.ESM_CLASS.MC_DELIVERY_RECEIPT,
             short_message: receipt,
             receipted_message_id: id,
-            message_state: smpp.MESSAGE_STATE.DELIVERED,
+            message_state: state,
           },
-          (resp) => emit({ event: 'deliver_sm_resp', kind: 'receipt', message_id: id, command_status: resp.command_status })
+          (resp) => emit({ event: 'deliver_sm_resp', kind: 'receipt', message_id: id, stat, command_status: resp.command_status })
         );
       }, 10);
     }, delayMs);
