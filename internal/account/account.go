@@ -158,7 +158,7 @@ func (a *Accounts) audit(ctx context.Context, actor, action, ip, detail string) 
 
 // SessionUser returns the user of a live session token.
 func (a *Accounts) SessionUser(ctx context.Context, token string) (*store.User, error) {
-	u, err := a.st.SessionUser(ctx, auth.TokenHash(token))
+	u, err := a.st.SessionUser(ctx, auth.TokenHash(token), a.now())
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, ErrNoSession
 	}

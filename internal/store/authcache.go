@@ -68,7 +68,7 @@ func (tx *Tx) authChanged() {
 }
 
 // SessionUser returns the user of a live session.
-func (s *Store) SessionUser(ctx context.Context, tokenHash string) (*User, error) {
+func (s *Store) SessionUser(ctx context.Context, tokenHash string, at time.Time) (*User, error) {
 	if e, ok := s.auth.get("s" + tokenHash); ok {
 		u := *e.user
 		return &u, nil
@@ -76,7 +76,7 @@ func (s *Store) SessionUser(ctx context.Context, tokenHash string) (*User, error
 	gen := s.auth.gen.Load()
 	u, err := scanUser(s.db.QueryRowContext(ctx, `SELECT `+prefixed("u.", userColumns)+`
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2`,
-		tokenHash, ms(s.now())))
+		tokenHash, ms(at)))
 	if err != nil {
 		return nil, err
 	}

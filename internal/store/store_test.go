@@ -376,7 +376,7 @@ func testUsers(t *testing.T, st *store.Store) {
 	if err := st.CreateSession(ctx, "tokhash", u.ID, time.Now().Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	if su, err := st.SessionUser(ctx, "tokhash"); err != nil || su.ID != u.ID {
+	if su, err := st.SessionUser(ctx, "tokhash", time.Now()); err != nil || su.ID != u.ID {
 		t.Fatalf("session: %v", err)
 	}
 	// Lookups are cached; every change through the store must show at once.
@@ -384,31 +384,31 @@ func testUsers(t *testing.T, st *store.Store) {
 	if err := st.InTx(ctx, func(tx *store.Tx) error { return tx.SaveUser(ctx, u) }); err != nil {
 		t.Fatal(err)
 	}
-	if su, err := st.SessionUser(ctx, "tokhash"); err != nil || !su.Disabled {
+	if su, err := st.SessionUser(ctx, "tokhash", time.Now()); err != nil || !su.Disabled {
 		t.Fatalf("a disabled user's cached session still shows the user enabled: %v", err)
 	}
 	if err := st.DeleteSession(ctx, "tokhash"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.SessionUser(ctx, "tokhash"); !errors.Is(err, store.ErrNotFound) {
+	if _, err := st.SessionUser(ctx, "tokhash", time.Now()); !errors.Is(err, store.ErrNotFound) {
 		t.Fatal("a session still works after logout")
 	}
 	if err := st.CreateSession(ctx, "tokhash2", u.ID, time.Now().Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.SessionUser(ctx, "tokhash2"); err != nil {
+	if _, err := st.SessionUser(ctx, "tokhash2", time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	if err := st.InTx(ctx, func(tx *store.Tx) error { return tx.DeleteUserSessions(ctx, u.ID) }); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.SessionUser(ctx, "tokhash2"); !errors.Is(err, store.ErrNotFound) {
+	if _, err := st.SessionUser(ctx, "tokhash2", time.Now()); !errors.Is(err, store.ErrNotFound) {
 		t.Fatal("a session still works after all the user's sessions were ended")
 	}
 	if err := st.CreateSession(ctx, "oldhash", u.ID, time.Now().Add(-time.Second)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.SessionUser(ctx, "oldhash"); !errors.Is(err, store.ErrNotFound) {
+	if _, err := st.SessionUser(ctx, "oldhash", time.Now()); !errors.Is(err, store.ErrNotFound) {
 		t.Fatal("an expired session still works")
 	}
 	k := &store.APIKey{Name: "open311 portal", KeyHash: "khash", Prefix: "hlk_abcd", Role: "agent"}
