@@ -9,6 +9,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/hotline-dev/hotline/internal/acd"
 	"github.com/hotline-dev/hotline/internal/callcenter/storeports"
 	"github.com/hotline-dev/hotline/internal/store"
 )
@@ -21,6 +22,7 @@ applies state changes and new or changed agents within a few seconds (its poll, 
 
 Subcommands:
   add     add or change an agent: agent add --ext 1001 --password P --name N --skills 12345,12315 [--level 3] [--user U]
+          (--password may be left out when changing an existing agent)
   state   ask for an agent's state: agent state --ext 1001 ready|not-ready|signed-out
   list    list the agents with their skills and last known state
 `
@@ -57,7 +59,7 @@ func parseSkills(s string, level int) (map[string]int, error) {
 }
 
 func runAgentAdd(ctx context.Context, e *env, args []string) error {
-	fs := e.flagSet("agent add", "agent add --ext EXT --password P --name N --skills 12345,12315 [--level 3] [--order N] [--user U]", `
+	fs := e.flagSet("agent add", "agent add --ext EXT [--password P] [--name N] --skills 12345,12315 [--level 3] [--order N] [--user U]", `
 Add an agent extension, or change an existing one's password, name, skills and order. The
 password is the SIP digest password the agent's phone registers with. Skills are skill
 groups (hotline numbers), each at --level (业务级别, higher is more senior) or at its own
@@ -66,7 +68,7 @@ then shows and drives this seat.`)
 	var d dbFlags
 	d.register(fs)
 	ext := fs.String("ext", "", "extension (required), e.g. 1001")
-	password := fs.String("password", "", "SIP digest password (required)")
+	password := fs.String("password", "", "SIP digest password (required for a new agent; kept when left out)")
 	name := fs.String("name", "", "agent's name (default: the extension)")
 	skills := fs.String("skills", "", "skill groups, comma-separated (required), e.g. 12345,12315:2")
 	level := fs.Int("level", 1, "skill level for groups without their own")
@@ -78,30 +80,48 @@ then shows and drives this seat.`)
 	if err := noArgs(fs); err != nil {
 		return err
 	}
-	if !validExt(*ext) {
-		return usagef("--ext %q: want digits, e.g. 1001", *ext)
-	}
-	if *password == "" {
-		return usagef("--password is required")
-	}
-	if *level < 1 {
-		return usagef("--level must be at least 1")
+	if *level < 1 || *level > acd.MaxSkillLevel {
+		return usagef("--level must be from 1 to %d", acd.MaxSkillLevel)
 	}
 	sk, err := parseSkills(*skills, *level)
 	if err != nil {
 		return err
-	}
-	if *name == "" {
-		*name = *ext
-	}
-	if *order == 0 {
-		*order, _ = strconv.Atoi(*ext)
 	}
 	st, err := d.open(ctx, false)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	old, err := st.VoiceAgent(ctx, *ext)
+	if errors.Is(err, store.ErrNotFound) {
+		old = nil
+	} else if err != nil {
+		return err
+	}
+	// The same rule as the API's (PUT /api/v1/voice/agents/{ext}).
+	if fe := acd.CheckAgent(acd.AgentSpec{Ext: *ext, Name: *name, Password: *password, Skills: sk, Order: *order,
+		New: old == nil}); fe != nil {
+		keys := make([]string, 0, len(fe))
+		for k := range fe {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		msgs := make([]string, len(keys))
+		for i, k := range keys {
+			msgs[i] = "--" + k + ": " + fe[k]
+		}
+		return usagef("%s", strings.Join(msgs, "; "))
+	}
+	*name = strings.TrimSpace(*name)
+	if *name == "" {
+		*name = *ext
+	}
+	if *password == "" {
+		*password = old.Password
+	}
+	if *order == 0 {
+		*order, _ = strconv.Atoi(*ext)
+	}
 	var u *store.User
 	if *user != "" {
 		if u, err = st.UserByUsername(ctx, *user); errors.Is(err, store.ErrNotFound) {
@@ -132,18 +152,6 @@ then shows and drives this seat.`)
 		fmt.Fprintf(e.stdout, "user %s answers on %s\n", u.Username, a.Ext)
 	}
 	return nil
-}
-
-func validExt(s string) bool {
-	if s == "" || len(s) > 20 {
-		return false
-	}
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 func formatSkills(sk map[string]int) string {

@@ -295,10 +295,10 @@ func TestAgentAddLinksUser(t *testing.T) {
 			t.Fatalf("user add %s: %s", u, stderr)
 		}
 	}
-	if code, _, stderr := run(t, "agent", "add", "--ext", "1001", "--password", "p", "--skills", "12345", "--user", "nobody"); code != exitUsage || !strings.Contains(stderr, "nobody") {
+	if code, _, stderr := run(t, "agent", "add", "--ext", "1001", "--password", "pass1001", "--skills", "12345", "--user", "nobody"); code != exitUsage || !strings.Contains(stderr, "nobody") {
 		t.Errorf("unknown user: %d %q", code, stderr)
 	}
-	code, stdout, stderr := run(t, "agent", "add", "--ext", "1001", "--password", "p", "--skills", "12345", "--user", "li")
+	code, stdout, stderr := run(t, "agent", "add", "--ext", "1001", "--password", "pass1001", "--skills", "12345", "--user", "li")
 	if code != 0 || !strings.Contains(stdout, "user li answers on 1001") {
 		t.Fatalf("agent add --user: %d %q %q", code, stdout, stderr)
 	}

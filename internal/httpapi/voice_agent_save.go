@@ -5,9 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"unicode/utf8"
 
-	"github.com/hotline-dev/hotline/internal/callcenter"
+	"github.com/hotline-dev/hotline/internal/acd"
 	"github.com/hotline-dev/hotline/internal/store"
 	"github.com/hotline-dev/hotline/internal/ticket"
 )
@@ -30,40 +29,18 @@ func (a *api) putVoiceAgent(w http.ResponseWriter, r *http.Request, c *caller) {
 		a.fail(w, r, err)
 		return
 	}
-	fe := ticket.FieldErrors{}
-	if !callcenter.ValidDialString(ext) || strings.HasPrefix(ext, "+") || len(ext) > 20 {
-		fe["ext"] = "digits, at most 20"
-	}
 	req.Name = strings.TrimSpace(req.Name)
-	if utf8.RuneCountInString(req.Name) > 50 {
-		fe["name"] = "at most 50 characters"
-	}
-	if req.Password != "" && (len(req.Password) < 4 || len(req.Password) > 64) {
-		fe["password"] = "4 to 64 characters"
-	}
-	if len(req.Skills) == 0 {
-		fe["skills"] = "at least one skill group (a hotline number) with its level"
-	}
-	for g, l := range req.Skills {
-		if !callcenter.ValidDialString(g) || l < 1 || l > 9 {
-			fe["skills"] = fmt.Sprintf("%q: a hotline number with a level from 1 to 9", g)
-		}
-	}
-	if req.Order < 0 {
-		fe["order"] = "0 or more"
-	}
 	ctx := r.Context()
 	old, err := a.st.VoiceAgent(ctx, ext)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		old = nil
-		if req.Password == "" {
-			fe["password"] = "required for a new agent"
-		}
 	case err != nil:
 		a.fail(w, r, err)
 		return
 	}
+	fe := ticket.FieldErrors(acd.CheckAgent(acd.AgentSpec{Ext: ext, Name: req.Name, Password: req.Password,
+		Skills: req.Skills, Order: req.Order, New: old == nil}))
 	if len(fe) > 0 {
 		a.fail(w, r, fe)
 		return
