@@ -314,7 +314,7 @@ func TestAgentAddLinksUser(t *testing.T) {
 	if u, err := st.UserByAgentExt(ctx, "1001"); err != nil || u.Username != "li" {
 		t.Fatalf("seat 1001: %v %+v", err, u)
 	}
-	if a, err := st.VoiceAgent(ctx, "1001"); err != nil || a.Password != "p" {
+	if a, err := st.VoiceAgent(ctx, "1001"); err != nil || a.Password != "pass1001" {
 		t.Errorf("the refused change was saved: %v %+v", err, a)
 	}
 	if code, stdout, _ := run(t, "agent", "list"); code != 0 || !strings.Contains(stdout, "USER") || !strings.Contains(stdout, " li\n") {
