@@ -539,6 +539,10 @@ func (s *seeder) ticket(at time.Time) (*ticket.Ticket, []ticket.Event) {
 	if last.After(s.now) {
 		last = s.now
 	}
+	// The scheduler would have flagged every ticket whose clock ran past its deadline.
+	if t.State == ticket.Dispatched || t.State == ticket.Processing {
+		t.Overdue = handle.Before(s.now)
+	}
 	var act ticket.Action
 	switch t.State {
 	case ticket.Dispatched:
@@ -547,7 +551,6 @@ func (s *seeder) ticket(at time.Time) (*ticket.Ticket, []ticket.Event) {
 		act = ticket.ActReturn
 	case ticket.Processing:
 		act = ticket.ActAccept
-		t.Overdue = handle.Before(s.now)
 		t.Supervised = t.Overdue && r.IntN(4) == 0
 	case ticket.Replied:
 		act, t.Reply = ticket.ActReply, replyText(m, r)

@@ -264,6 +264,14 @@ func testList(t *testing.T, st *store.Store) {
 		if i%8 == 3 {
 			tk.SignOverdue = true
 		}
+		if i == 22 { // replied: the clock stopped, though the deadline has passed
+			tk.State = ticket.Replied
+			past := base
+			tk.HandleDeadline = &past
+		}
+		if i == 11 || i == 20 { // flagged by the scheduler; 20 is also past its deadline
+			tk.Overdue = true
+		}
 		if i%10 == 5 {
 			since := base.Add(time.Duration(i) * time.Hour)
 			tk.Suspended, tk.SuspendedAt, tk.SuspendReason = true, &since, "等待市民补充材料"
@@ -300,8 +308,17 @@ func testList(t *testing.T, st *store.Store) {
 		{"department", store.TicketFilter{DepartmentID: "d2"}, 8},
 		{"category", store.TicketFilter{CategoryIDs: []string{"c1"}}, 13},
 		{"state", store.TicketFilter{States: []ticket.State{ticket.Processing}}, 5},
-		{"overdue", store.TicketFilter{Overdue: &yes}, 5},
-		{"not overdue, with or without a deadline", store.TicketFilter{Overdue: &no}, 20},
+		// 0, 10 and 20 are past the deadline with the clock running, 11 and 20 flagged; 5
+		// and 15 are past it too but suspended, 22 has replied.
+		{"overdue: flagged, or past the deadline with the clock running", store.TicketFilter{Overdue: &yes}, 4},
+		{"overdue, a page at a time", store.TicketFilter{Overdue: &yes, Limit: 2}, 4},
+		{"overdue in one department", store.TicketFilter{Overdue: &yes, DepartmentID: "d3"}, 2},
+		{"not overdue, with or without a deadline", store.TicketFilter{Overdue: &no}, 21},
+		{"two states", store.TicketFilter{States: []ticket.State{ticket.Processing, ticket.Registered}, Limit: 3}, 24},
+		{"two categories", store.TicketFilter{CategoryIDs: []string{"c1", "c2"}, Limit: 4}, 25},
+		{"two categories of one state", store.TicketFilter{CategoryIDs: []string{"c1", "c2"}, States: []ticket.State{ticket.Processing}, Limit: 2}, 5},
+		{"two states, digits", store.TicketFilter{States: []ticket.State{ticket.Processing, ticket.Registered}, Text: "20261101", Limit: 3}, 16},
+		{"two states by deadline", store.TicketFilter{States: []ticket.State{ticket.Processing, ticket.Registered}, Sort: store.SortDeadline, Limit: 4}, 24},
 		{"time range", store.TicketFilter{From: base.Add(10 * time.Hour), To: base.Add(20 * time.Hour)}, 10},
 		{"phone", store.TicketFilter{Text: "13800000007"}, 1},
 		{"number prefix", store.TicketFilter{Text: "20261101"}, 16}, // 16:00 UTC is the 2nd in Shanghai
@@ -316,8 +333,22 @@ func testList(t *testing.T, st *store.Store) {
 		{"empty scope sees nothing", store.TicketFilter{Departments: []string{}}, 0},
 	}
 	for _, c := range cases {
-		if got := len(collect(c.f)); got != c.want {
-			t.Errorf("%s: %d tickets, want %d", c.name, got, c.want)
+		got := collect(c.f)
+		if len(got) != c.want {
+			t.Errorf("%s: %d tickets, want %d", c.name, len(got), c.want)
+		}
+		if c.f.Sort == store.SortDeadline {
+			continue
+		}
+		// Newest first, each once, whichever way the database reads the filter.
+		pos := map[string]int{}
+		for i, subj := range all {
+			pos[subj] = i
+		}
+		for i := 1; i < len(got); i++ {
+			if pos[got[i-1]] >= pos[got[i]] {
+				t.Errorf("%s: %q before %q is not newest first", c.name, got[i-1], got[i])
+			}
 		}
 	}
 	if _, err := st.ListTickets(ctx, store.TicketFilter{Cursor: "!!"}); !errors.Is(err, store.ErrBadCursor) {

@@ -305,6 +305,20 @@ const (
 	SortDeadline = "deadline"
 )
 
+// clockStates is ticket.ClockStates as SQL, written as the partial index
+// tickets_clock_deadline writes it (schemaListsRare).
+var clockStates = func() string {
+	q := make([]string, len(ticket.ClockStates))
+	for i, st := range ticket.ClockStates {
+		q[i] = "'" + string(st) + "'"
+	}
+	return strings.Join(q, ", ")
+}()
+
+// maxListBranches bounds how many values of one filter a SQLite list reads as separate
+// ordered ranges (a compound SELECT has at most 500 terms); more walk the created index.
+const maxListBranches = 200
+
 // noDeadline sorts tickets without a deadline after every real one.
 const noDeadline = int64(1) << 62
 
@@ -327,31 +341,50 @@ func (s *Store) ListTickets(ctx context.Context, f TicketFilter) (TicketPage, er
 		}
 		return col + " IN (" + strings.Join(ph, ", ") + ")"
 	}
-	// ordered is in for the list's own filters. Given several values (a category or region
-	// subtree, a set of states), SQLite would read every match through the column's index
-	// and sort them all; the unary + makes it walk the newest-first index instead and stop
-	// after one page. PostgreSQL plans this well on its own.
+	text := strings.TrimSpace(f.Text)
+	digits := text != "" && isDigits(text)
+	// branches, when set, are disjoint conditions each read as its own ordered page and
+	// merged (see the UNION below). On SQLite a filter of several values (a set of states, a
+	// category or region subtree) is split so: given the IN, SQLite reads every match
+	// through the column's index and sorts them all, and walking the newest-first index
+	// instead skips every newer ticket that does not match (at 1 M tickets with 116 k fresh
+	// registrations on top, 70–78 ms either way). One (value, created_at) index range per
+	// value stops after a page each. Only one filter is split; the others, and any filter
+	// when digits already split the query, walk the newest-first index (the unary + keeps
+	// SQLite off the column's index). PostgreSQL plans all this well on its own.
+	var branches []string
 	ordered := func(col string, vals []string) string {
 		if s.dialect.name == "sqlite" && len(vals) > 1 {
+			if branches == nil && !digits && len(vals) <= maxListBranches {
+				for _, v := range vals {
+					branches = append(branches, col+" = "+arg(v))
+				}
+				return ""
+			}
 			col = "+" + col
 		}
 		return in(col, vals)
+	}
+	and := func(cond string) {
+		if cond != "" {
+			where = append(where, cond)
+		}
 	}
 	if len(f.States) > 0 {
 		vals := make([]string, len(f.States))
 		for i, st := range f.States {
 			vals[i] = string(st)
 		}
-		where = append(where, ordered("state", vals))
+		and(ordered("state", vals))
 	}
 	if f.DepartmentID != "" {
 		where = append(where, "department_id = "+arg(f.DepartmentID))
 	}
 	if len(f.CategoryIDs) > 0 {
-		where = append(where, ordered("category_id", f.CategoryIDs))
+		and(ordered("category_id", f.CategoryIDs))
 	}
 	if len(f.RegionIDs) > 0 {
-		where = append(where, ordered("region_id", f.RegionIDs))
+		and(ordered("region_id", f.RegionIDs))
 	}
 	if f.Channel != "" {
 		where = append(where, "channel = "+arg(string(f.Channel)))
@@ -369,13 +402,23 @@ func (s *Store) ListTickets(ctx context.Context, f TicketFilter) (TicketPage, er
 		where = append(where, "created_at < "+arg(ms(f.To)))
 	}
 	if f.Overdue != nil {
-		open := "state NOT IN ('closed', 'cancelled', 'merged')"
-		// IS NOT NULL keeps the condition two-valued: NOT of a NULL would drop tickets without a deadline.
-		cond := "(overdue = " + arg(true) + " OR (handle_deadline IS NOT NULL AND handle_deadline < " + arg(ms(s.now())) + " AND " + open + "))"
-		if !*f.Overdue {
-			cond = "NOT " + cond
+		// Overdue (超期): flagged by the scheduler, or past the deadline with the clock running
+		// and not flagged yet (the scheduler flags within seconds).
+		running := "state IN (" + clockStates + ") AND suspended_at IS NULL"
+		now := arg(ms(s.now()))
+		if *f.Overdue && s.dialect.name == "sqlite" && branches == nil && !digits {
+			// The partial indexes tickets_overdue and tickets_clock_deadline, whose WHERE
+			// these terms repeat word for word so that SQLite may use them.
+			branches = []string{"overdue = 1",
+				"(overdue = 0 AND handle_deadline < " + now + " AND " + running + ")"}
+		} else {
+			// IS NOT NULL keeps the condition two-valued: NOT of a NULL would drop tickets without a deadline.
+			cond := "(overdue = " + arg(true) + " OR (handle_deadline IS NOT NULL AND handle_deadline < " + now + " AND " + running + "))"
+			if !*f.Overdue {
+				cond = "NOT " + cond
+			}
+			where = append(where, cond)
 		}
-		where = append(where, cond)
 	}
 	if f.Supervised != nil {
 		where = append(where, "supervised = "+arg(*f.Supervised))
@@ -400,8 +443,8 @@ func (s *Store) ListTickets(ctx context.Context, f TicketFilter) (TicketPage, er
 	// Digits match a number prefix or a phone: two conditions, each served by its own
 	// index in created order; see the UNION below.
 	var byNumber, byPhone string
-	if q := strings.TrimSpace(f.Text); q != "" {
-		if isDigits(q) {
+	if q := text; q != "" {
+		if digits {
 			// Digits are a ticket number (prefix) or a phone number: both indexed.
 			prefix := "number LIKE " + arg(q+"%")
 			if s.dialect.name == "sqlite" {
@@ -480,6 +523,12 @@ func (s *Store) ListTickets(ctx context.Context, f TicketFilter) (TicketPage, er
 		}
 		q = `SELECT ` + ticketColumns + ` FROM (SELECT * FROM (` + numbers + `) AS by_number UNION SELECT * FROM (` +
 			selectWhere(byPhone) + order + `) AS by_phone) AS t` + order
+	} else if len(branches) > 0 {
+		parts := make([]string, len(branches))
+		for i, b := range branches {
+			parts[i] = `SELECT * FROM (` + selectWhere(b) + order + `)`
+		}
+		q = `SELECT ` + ticketColumns + ` FROM (` + strings.Join(parts, ` UNION ALL `) + `)` + order
 	} else {
 		q = selectWhere("") + order
 	}

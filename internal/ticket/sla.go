@@ -31,6 +31,16 @@ var (
 	HandlingTimers = []string{TimerWarning, TimerOverdue, TimerSupervise}
 )
 
+// ClockStates are the states in which the department's handling clock runs, so a passed
+// handling deadline makes the ticket overdue (超期), unless it is suspended (挂起). Once
+// it has replied (反馈) the clock stops while the centre reviews.
+var ClockStates = []State{Dispatched, Processing}
+
+// ClockRuns reports whether t's handling clock is running.
+func ClockRuns(t *Ticket) bool {
+	return (t.State == Dispatched || t.State == Processing) && !t.Suspended
+}
+
 // ApplyTimer decides what a due timer does to t at now: it changes t and returns the event
 // to append, or reports false when the timer no longer applies (the ticket was accepted,
 // replied, closed… since it was armed), in which case t is unchanged.
@@ -44,11 +54,11 @@ func ApplyTimer(t *Ticket, kind string, due, now time.Time) (Event, bool) {
 		deadline = "sign"
 	case TimerWarning, TimerOverdue:
 		// A suspended ticket's clock stands still (挂起); resuming arms new timers.
-		if (t.State != Dispatched && t.State != Processing) || t.Suspended {
+		if !ClockRuns(t) {
 			return Event{}, false
 		}
 	case TimerSupervise:
-		if (t.State != Dispatched && t.State != Processing) || t.Suspended || !t.Overdue || t.Supervised {
+		if !ClockRuns(t) || !t.Overdue || t.Supervised {
 			return Event{}, false
 		}
 		ev, err := Apply(t, Command{Action: ActSupervise, Actor: SystemActor, Role: SystemActor,
