@@ -315,6 +315,10 @@ var clockStates = func() string {
 	return strings.Join(q, ", ")
 }()
 
+// listBranch is one of the disjoint conditions a SQLite list is split into, and the index
+// to read it by when SQLite would not choose it (empty: its own choice).
+type listBranch struct{ index, cond string }
+
 // maxListBranches bounds how many values of one filter a SQLite list reads as separate
 // ordered ranges (a compound SELECT has at most 500 terms); more walk the created index.
 const maxListBranches = 200
@@ -352,12 +356,12 @@ func (s *Store) ListTickets(ctx context.Context, f TicketFilter) (TicketPage, er
 	// value stops after a page each. Only one filter is split; the others, and any filter
 	// when digits already split the query, walk the newest-first index (the unary + keeps
 	// SQLite off the column's index). PostgreSQL plans all this well on its own.
-	var branches []string
+	var branches []listBranch
 	ordered := func(col string, vals []string) string {
 		if s.dialect.name == "sqlite" && len(vals) > 1 {
 			if branches == nil && !digits && len(vals) <= maxListBranches {
 				for _, v := range vals {
-					branches = append(branches, col+" = "+arg(v))
+					branches = append(branches, listBranch{cond: col + " = " + arg(v)})
 				}
 				return ""
 			}
@@ -409,8 +413,10 @@ func (s *Store) ListTickets(ctx context.Context, f TicketFilter) (TicketPage, er
 		if *f.Overdue && s.dialect.name == "sqlite" && branches == nil && !digits {
 			// The partial indexes tickets_overdue and tickets_clock_deadline, whose WHERE
 			// these terms repeat word for word so that SQLite may use them.
-			branches = []string{"overdue = 1",
-				"(overdue = 0 AND handle_deadline < " + now + " AND " + running + ")"}
+			// Without statistics SQLite would read every dispatched and processing ticket
+			// through tickets_state for the second, hence INDEXED BY.
+			branches = []listBranch{{cond: "overdue = 1"}, {index: "tickets_clock_deadline",
+				cond: "(overdue = 0 AND handle_deadline < " + now + " AND " + running + ")"}}
 		} else {
 			// IS NOT NULL keeps the condition two-valued: NOT of a NULL would drop tickets without a deadline.
 			cond := "(overdue = " + arg(true) + " OR (handle_deadline IS NOT NULL AND handle_deadline < " + now + " AND " + running + "))"
@@ -498,12 +504,16 @@ func (s *Store) ListTickets(ctx context.Context, f TicketFilter) (TicketPage, er
 	if byDeadline {
 		order = ` ORDER BY ` + deadline + `, id LIMIT ` + strconv.Itoa(limit+1)
 	}
-	selectWhere := func(extra string) string {
+	selectFrom := func(index, extra string) string {
+		from := `tickets`
+		if index != "" {
+			from += ` INDEXED BY ` + index
+		}
 		w := where
 		if extra != "" {
 			w = append(slices.Clip(where), extra)
 		}
-		q := `SELECT ` + ticketColumns + ` FROM tickets`
+		q := `SELECT ` + ticketColumns + ` FROM ` + from
 		if len(w) > 0 {
 			q += ` WHERE ` + strings.Join(w, " AND ")
 		}
@@ -514,23 +524,23 @@ func (s *Store) ListTickets(ctx context.Context, f TicketFilter) (TicketPage, er
 		// "number prefix OR phone" can use neither index in created order (PostgreSQL ORs two
 		// bitmaps and sorts every match), so each condition takes its own newest page and
 		// the union is cut to one page. A ticket matching both appears once (UNION).
-		numbers := selectWhere(byNumber) + order
+		numbers := selectFrom("", byNumber) + order
 		if s.dialect.name == "postgres" {
 			// PostgreSQL guesses a LIKE prefix matches 0.5 % of rows and walks the created
 			// index backwards looking for them, through the whole table when none match (a
 			// phone number is no ticket number). OFFSET 0 keeps the prefix's own index.
-			numbers = `SELECT * FROM (` + selectWhere(byNumber) + ` OFFSET 0) AS n` + order
+			numbers = `SELECT * FROM (` + selectFrom("", byNumber) + ` OFFSET 0) AS n` + order
 		}
 		q = `SELECT ` + ticketColumns + ` FROM (SELECT * FROM (` + numbers + `) AS by_number UNION SELECT * FROM (` +
-			selectWhere(byPhone) + order + `) AS by_phone) AS t` + order
+			selectFrom("", byPhone) + order + `) AS by_phone) AS t` + order
 	} else if len(branches) > 0 {
 		parts := make([]string, len(branches))
 		for i, b := range branches {
-			parts[i] = `SELECT * FROM (` + selectWhere(b) + order + `)`
+			parts[i] = `SELECT * FROM (` + selectFrom(b.index, b.cond) + order + `)`
 		}
 		q = `SELECT ` + ticketColumns + ` FROM (` + strings.Join(parts, ` UNION ALL `) + `)` + order
 	} else {
-		q = selectWhere("") + order
+		q = selectFrom("", "") + order
 	}
 	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
