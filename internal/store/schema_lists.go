@@ -31,5 +31,5 @@ var schemaListsRare = `
 CREATE INDEX tickets_urgency ON tickets (urgency, created_at);
 -- dialect: sqlite
 CREATE INDEX tickets_overdue ON tickets (created_at, id) WHERE overdue = 1;
-CREATE INDEX tickets_clock_deadline ON tickets (handle_deadline) WHERE state IN ('dispatched', 'processing') AND suspended_at IS NULL;
+CREATE INDEX tickets_clock_deadline ON tickets (handle_deadline) WHERE overdue = 0 AND state IN ('dispatched', 'processing') AND suspended_at IS NULL;
 `

@@ -416,7 +416,7 @@ func (s *Store) ListTickets(ctx context.Context, f TicketFilter) (TicketPage, er
 			// Without statistics SQLite would read every dispatched and processing ticket
 			// through tickets_state for the second, hence INDEXED BY.
 			branches = []listBranch{{cond: "overdue = 1"}, {index: "tickets_clock_deadline",
-				cond: "(overdue = 0 AND handle_deadline < " + now + " AND " + running + ")"}}
+				cond: "(handle_deadline < " + now + " AND overdue = 0 AND " + running + ")"}}
 		} else {
 			// IS NOT NULL keeps the condition two-valued: NOT of a NULL would drop tickets without a deadline.
 			cond := "(overdue = " + arg(true) + " OR (handle_deadline IS NOT NULL AND handle_deadline < " + now + " AND " + running + "))"
