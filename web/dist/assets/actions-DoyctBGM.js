@@ -1,1 +1,0 @@
-import{kt as e}from"./element-plus-DU91VDZQ.js";var t=e(null);function n(e,n,r){t.value&&t.value.start(e,n,r)}export{n,t};

@@ -1,0 +1,1 @@
+import{Mt as e}from"./element-plus-DFQijM18.js";var t=e(null);function n(e,n,r){t.value&&t.value.start(e,n,r)}export{n,t};
