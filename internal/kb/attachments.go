@@ -33,8 +33,8 @@ func (k *Articles) Attach(ctx context.Context, p access.Principal, id, name stri
 	if err != nil {
 		return nil, err
 	}
-	a := &store.ArticleAttachment{ArticleID: id, Name: attach.CleanName(name), ContentType: stored.ContentType,
-		Size: stored.Size, SHA256: stored.SHA256, Path: stored.Path, UploadedBy: p.Username}
+	a := &store.ArticleAttachment{ArticleID: id, File: store.File{Name: attach.CleanName(name), ContentType: stored.ContentType,
+		Size: stored.Size, SHA256: stored.SHA256, Path: stored.Path, UploadedBy: p.Username}}
 	err = k.Store.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.SaveArticleAttachment(ctx, a); err != nil {
 			return err

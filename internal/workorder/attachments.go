@@ -30,8 +30,8 @@ func (s *Service) Attach(ctx context.Context, p access.Principal, number, name s
 	if err != nil {
 		return nil, err
 	}
-	a := &store.Attachment{TicketID: t.ID, Name: attach.CleanName(name), ContentType: stored.ContentType, Size: stored.Size,
-		SHA256: stored.SHA256, Path: stored.Path, UploadedBy: p.Username}
+	a := &store.Attachment{TicketID: t.ID, File: store.File{Name: attach.CleanName(name), ContentType: stored.ContentType,
+		Size: stored.Size, SHA256: stored.SHA256, Path: stored.Path, UploadedBy: p.Username}}
 	now := s.Now().UTC()
 	var ev ticket.Event
 	err = s.Store.InTx(ctx, func(tx *store.Tx) error {
