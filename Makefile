@@ -58,6 +58,7 @@ bench-one:
 	sleep 2; echo "idle RSS of hotline serve: $$(awk '/VmRSS/ {printf "%.1f MB", $$2/1024}' /proc/$$pid/status)"; \
 	token=$$($(BIN) apikey create --db '$(DB)' --name bench --role agent 2>/dev/null); \
 	$(BIN) bench http --url http://127.0.0.1:$(PORT) --token $$token --clients $(CLIENTS) --duration $(DURATION); \
+	$(BIN) bench http --url http://127.0.0.1:$(PORT) --token $$token --clients $(CLIENTS) --duration 10s --get /api/v1/auth/me; \
 	$(BIN) bench list --url http://127.0.0.1:$(PORT) --token $$token --db '$(DB)' --rounds $(ROUNDS); \
 	echo "RSS of hotline serve after the load: $$(awk '/VmRSS/ {printf "%.1f MB", $$2/1024}' /proc/$$pid/status)"
 

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/hotline-dev/hotline/internal/kb"
@@ -80,14 +81,17 @@ indexes are dropped for the load and built once after it.`)
 }
 
 func runBenchHTTP(ctx context.Context, e *env, args []string) error {
-	fs := e.flagSet("bench http", "bench http --url URL --token T [--clients 32] [--duration 20s]", `
+	fs := e.flagSet("bench http", "bench http --url URL --token T [--clients 32] [--duration 20s] [--get PATH]", `
 Create tickets over HTTP (POST /api/v1/tickets) from --clients concurrent clients for
 --duration and print the throughput and the latency percentiles. The token is an API key
-with a role that may register tickets (hotline apikey create --name bench --role agent).`)
+with a role that may register tickets (hotline apikey create --name bench --role agent).
+With --get PATH the clients read PATH instead (e.g. /api/v1/auth/me: a request that writes
+nothing), which shows what the server and this client manage on the same cores.`)
 	url := fs.String("url", "http://127.0.0.1:8080", "base URL of a running hotline serve")
 	token := fs.String("token", "", "API key (bearer token)")
 	clients := fs.Int("clients", 32, "concurrent clients")
 	duration := fs.Duration("duration", 20*time.Second, "how long to run")
+	get := fs.String("get", "", "read this path instead of creating tickets, e.g. /api/v1/auth/me")
 	if err := e.parse(fs, args); err != nil {
 		return err
 	}
@@ -100,7 +104,23 @@ with a role that may register tickets (hotline apikey create --name bench --role
 	if *clients <= 0 || *duration <= 0 {
 		return usagef("--clients and --duration must be positive")
 	}
-	res, err := loadtest.CreateOverHTTP(ctx, loadtest.HTTPOptions{URL: *url, Token: *token, Clients: *clients, Duration: *duration})
+	opt := loadtest.HTTPOptions{URL: *url, Token: *token, Clients: *clients, Duration: *duration}
+	if *get != "" {
+		if !strings.HasPrefix(*get, "/") {
+			return usagef("--get %q: a path starting with /", *get)
+		}
+		res, err := loadtest.GetOverHTTP(ctx, opt, *get)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "http get %s: %d clients, %d requests in %.1fs: %.0f requests/s; latency p50 %s p95 %s p99 %s; %d errors\n",
+			*get, *clients, res.OK, res.Elapsed.Seconds(), res.PerSecond(), ms(res.P50), ms(res.P95), ms(res.P99), res.Errors)
+		if res.OK == 0 {
+			return fmt.Errorf("no request succeeded: %s", res.FirstError)
+		}
+		return nil
+	}
+	res, err := loadtest.CreateOverHTTP(ctx, opt)
 	if err != nil {
 		return err
 	}

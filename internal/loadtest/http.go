@@ -78,6 +78,28 @@ func CreateOverHTTP(ctx context.Context, opt HTTPOptions) (*Result, error) {
 	return res, ctx.Err()
 }
 
+// GetOverHTTP reads path (e.g. /api/v1/auth/me) from opt.Clients clients in a closed loop
+// for opt.Duration: what the server and this client manage for a request that writes
+// nothing, on the same cores, to set the creation rate beside.
+func GetOverHTTP(ctx context.Context, opt HTTPOptions, path string) (*Result, error) {
+	base := strings.TrimRight(opt.URL, "/")
+	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
+		MaxIdleConns: opt.Clients * 2, MaxIdleConnsPerHost: opt.Clients * 2, IdleConnTimeout: time.Minute}}
+	get := func() error {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+path, nil)
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Authorization", "Bearer "+opt.Token)
+		_, err = do(client, req, http.StatusOK)
+		return err
+	}
+	if err := get(); err != nil {
+		return nil, err
+	}
+	return closedLoop(ctx, opt.Clients, opt.Duration, func(int, int) error { return get() }), ctx.Err()
+}
+
 // closedLoop runs op from clients goroutines at once until d has passed, each starting its
 // next operation as soon as the last returns, and times the ones that succeed. op gets the
 // client's number and the count of its operations so far.

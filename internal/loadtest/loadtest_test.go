@@ -99,6 +99,14 @@ func TestHTTPAndListAndRaw(t *testing.T) {
 		t.Error("a wrong token was not reported")
 	}
 
+	got, err := GetOverHTTP(ctx, HTTPOptions{URL: srv.URL, Token: secret, Clients: 4, Duration: 300 * time.Millisecond}, "/api/v1/auth/me")
+	if err != nil || got.OK == 0 || got.Errors != 0 {
+		t.Errorf("get: %+v %v", got, err)
+	}
+	if _, err := GetOverHTTP(ctx, HTTPOptions{URL: srv.URL, Token: "wrong", Clients: 1, Duration: time.Second}, "/api/v1/auth/me"); err == nil {
+		t.Error("get: a wrong token was not reported")
+	}
+
 	for _, url := range []string{"", srv.URL} {
 		results, err := List(ctx, st, ListOptions{URL: url, Token: secret, Rounds: 2})
 		if err != nil {
