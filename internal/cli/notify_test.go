@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -18,6 +17,7 @@ import (
 	"time"
 
 	"github.com/hotline-dev/hotline/internal/account"
+	"github.com/hotline-dev/hotline/internal/httpapi/apitest"
 	"github.com/hotline-dev/hotline/internal/org"
 	"github.com/hotline-dev/hotline/internal/store"
 	"github.com/hotline-dev/hotline/internal/testpeer"
@@ -87,7 +87,7 @@ func TestServeNotifications(t *testing.T) {
 	tok := map[string]string{}
 	for _, u := range []string{"admin", "disp", "water"} {
 		var out struct{ Token string }
-		if s := call(t, base, "POST", "/api/v1/auth/login", "", map[string]string{"username": u, "password": "secret-pass-1"}, &out); s != 200 {
+		if s := apitest.Call(t, base, "POST", "/api/v1/auth/login", "", map[string]string{"username": u, "password": "secret-pass-1"}, &out); s != 200 {
 			t.Fatalf("login %s: %d", u, s)
 		}
 		tok[u] = out.Token
@@ -99,7 +99,7 @@ func TestServeNotifications(t *testing.T) {
 		State        string `json:"state"`
 		Satisfaction string `json:"satisfaction"`
 	}
-	if s := call(t, base, "POST", "/api/v1/tickets", tok["disp"], map[string]any{"request_type": "help", "phone": "13800138000",
+	if s := apitest.Call(t, base, "POST", "/api/v1/tickets", tok["disp"], map[string]any{"request_type": "help", "phone": "13800138000",
 		"citizen_name": "张先生", "subject": "小区停水", "description": "东风小区从早上起停水，何时恢复？"}, &tk); s != 201 || tk.Number == "" {
 		t.Fatalf("register: %d %+v", s, tk)
 	}
@@ -110,7 +110,7 @@ func TestServeNotifications(t *testing.T) {
 	}
 
 	// 派单: the department's mail arrives through STARTTLS with AUTH, threaded on the ticket.
-	if s := call(t, base, "POST", "/api/v1/tickets/"+tk.Number+"/dispatch", tok["disp"], map[string]any{"department_id": "water"}, nil); s != 200 {
+	if s := apitest.Call(t, base, "POST", "/api/v1/tickets/"+tk.Number+"/dispatch", tok["disp"], map[string]any{"department_id": "water"}, nil); s != 200 {
 		t.Fatalf("dispatch: %d", s)
 	}
 	mail := relay.Next(t, "message", 10*time.Second)
@@ -129,7 +129,7 @@ func TestServeNotifications(t *testing.T) {
 	// 签收, 反馈, 审核通过: the result and the survey go to the citizen.
 	for _, step := range []struct{ who, action, note string }{{"water", "accept", ""}, {"water", "reply", "已抢修管道，下午三点恢复供水。"},
 		{"disp", "approve_reply", ""}} {
-		if s := call(t, base, "POST", "/api/v1/tickets/"+tk.Number+"/"+step.action, tok[step.who], map[string]any{"note": step.note}, nil); s != 200 {
+		if s := apitest.Call(t, base, "POST", "/api/v1/tickets/"+tk.Number+"/"+step.action, tok[step.who], map[string]any{"note": step.note}, nil); s != 200 {
 			t.Fatalf("%s: %d", step.action, s)
 		}
 	}
@@ -144,7 +144,7 @@ func TestServeNotifications(t *testing.T) {
 	// The survey is recorded as sent before the reply can match it.
 	waitFor(t, "survey sent", func() bool {
 		var page struct{ Items []store.OutboxMessage }
-		call(t, base, "GET", "/api/v1/outbox?ticket="+tk.Number+"&channel=sms", tok["admin"], nil, &page)
+		apitest.Call(t, base, "GET", "/api/v1/outbox?ticket="+tk.Number+"&channel=sms", tok["admin"], nil, &page)
 		for _, m := range page.Items {
 			if m.Template == "survey" && m.Status == store.OutboxSent {
 				return true
@@ -166,7 +166,7 @@ func TestServeNotifications(t *testing.T) {
 		break
 	}
 	waitFor(t, "the callback result", func() bool {
-		call(t, base, "GET", "/api/v1/tickets/"+tk.Number, tok["disp"], nil, &tk)
+		apitest.Call(t, base, "GET", "/api/v1/tickets/"+tk.Number, tok["disp"], nil, &tk)
 		return tk.Satisfaction == "satisfied"
 	})
 	if tk.State != "closed" {
@@ -175,7 +175,7 @@ func TestServeNotifications(t *testing.T) {
 	// The MC's delivery receipts reached the outbox rows (serve wires them too).
 	waitFor(t, "delivery receipts", func() bool {
 		var page struct{ Items []store.OutboxMessage }
-		call(t, base, "GET", "/api/v1/outbox?ticket="+tk.Number+"&channel=sms", tok["admin"], nil, &page)
+		apitest.Call(t, base, "GET", "/api/v1/outbox?ticket="+tk.Number+"&channel=sms", tok["admin"], nil, &page)
 		for _, m := range page.Items {
 			if m.DeliveryStatus != store.DeliveryDelivered {
 				return false
@@ -243,29 +243,6 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-}
-
-func call(t *testing.T, base, method, path, token string, body, out any) int {
-	t.Helper()
-	var rd io.Reader
-	if body != nil {
-		b, _ := json.Marshal(body)
-		rd = bytes.NewReader(b)
-	}
-	req, _ := http.NewRequest(method, base+path, rd)
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if out != nil {
-		_ = json.NewDecoder(resp.Body).Decode(out)
-	}
-	return resp.StatusCode
 }
 
 // sms is one text as the message centre received it, its concatenated parts joined.

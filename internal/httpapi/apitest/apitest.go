@@ -169,6 +169,12 @@ func seed(t testing.TB, st *store.Store) {
 	}
 }
 
+// Call is Do against any running server at base (a test that starts its own).
+func Call(t testing.TB, base, method, path, token string, body, out any) int {
+	t.Helper()
+	return (&Env{T: t, URL: base, Client: http.DefaultClient}).Do(method, path, token, body, out)
+}
+
 // Do sends a JSON request as the holder of token (empty: anonymous) and decodes the answer
 // into out (when not nil). It returns the status.
 func (e *Env) Do(method, path, token string, body, out any) int {
