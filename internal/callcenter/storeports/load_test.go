@@ -31,7 +31,7 @@ import (
 // wiring `hotline serve` uses (SQLite, CDRs through the spool): HOTLINE_LOAD_CALLS callers
 // arrive at HOTLINE_LOAD_RATE calls/s (default 50); each hears the greeting (about 10.5 s),
 // is queued, answered by its own agent (sipp UAS processes that ring 300 ms and echo RTP,
-// HOTLINE_LOAD_PHONES of them, default one per 125 agents), recorded, and talks with RTP
+// HOTLINE_LOAD_PHONES of them, default one), recorded, and talks with RTP
 // both ways until the caller hangs up 84.6 s after its answer. It fails unless every call
 // is answered, bridged and recorded, talks at least 60 s, and all of them talk at once for
 // at least 60 s. It reports setups/s, setup latency p50/p99 (the caller's INVITE → 200 OK,
@@ -77,11 +77,10 @@ func TestLoadRecordedCallsHeld(t *testing.T) {
 	}
 	t.Cleanup(func() { v.Close() })
 
-	// The agent phones: HOTLINE_LOAD_PHONES sipp UAS processes (default one per 125
-	// agents), each registering its share of the extensions from an injection file. One
-	// sipp for 500 phones handles all their SIP on one thread, which a busy machine starves
-	// (offers answered seconds late, some ringing out).
-	phones := max(1, (calls+124)/125)
+	// The agent phones: HOTLINE_LOAD_PHONES sipp UAS processes (default one), each
+	// registering its share of the extensions from an injection file. One sipp answered
+	// for 500 phones without falling behind (the offers' split below shows where time goes).
+	phones := 1
 	if v, err := strconv.Atoi(os.Getenv("HOTLINE_LOAD_PHONES")); err == nil && v > 0 {
 		phones = min(v, calls)
 	}
