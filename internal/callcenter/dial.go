@@ -111,12 +111,29 @@ func (s *Server) dial(ctx context.Context, c *call, target, from string) (*dialL
 			if tp, ok := u.UriParams.Get("transport"); ok && tp != "" {
 				req.SetTransport(strings.ToUpper(tp))
 			}
+			sent := time.Now()
+			var ringing time.Time
 			dlg, err := s.dialUA.WriteInvite(forkCtx, req)
 			if err == nil {
 				s.mu.Lock()
 				s.legs[dlg.InviteRequest.CallID().Value()] = &dialLeg{s: s, call: c, ext: target, dlg: dlg, rtp: sess}
 				s.mu.Unlock()
-				err = dlg.WaitAnswer(forkCtx, sipgo.AnswerOptions{})
+				err = dlg.WaitAnswer(forkCtx, sipgo.AnswerOptions{OnResponse: func(res *sip.Response) error {
+					if res.IsProvisional() && ringing.IsZero() {
+						ringing = time.Now()
+					}
+					return nil
+				}})
+				if err == nil {
+					// Where an offer's time goes: the phone's first reply, then its answer.
+					answered := time.Since(sent)
+					prov := answered
+					if !ringing.IsZero() {
+						prov = ringing.Sub(sent)
+					}
+					s.log.Debug("offer answered", "call_id", c.id, "leg", dlg.InviteRequest.CallID().Value(), "ext", target,
+						"sent", sent, "to_provisional", prov, "to_answer", answered)
+				}
 				if err != nil {
 					s.mu.Lock()
 					delete(s.legs, dlg.InviteRequest.CallID().Value())

@@ -37,10 +37,18 @@ func CodecByPT(pt uint8) (Codec, bool) {
 
 var ulawTable, alawTable [256]int16
 
+// Encoding tables for every 16-bit sample (64 KiB each): relaying a call transcodes 50
+// packets a second each way, and the bit search per sample showed in its profile.
+var ulawEnc, alawEnc [1 << 16]byte
+
 func init() {
 	for i := range 256 {
 		ulawTable[i] = ulawDecode(byte(i))
 		alawTable[i] = alawDecode(byte(i))
+	}
+	for i := range 1 << 16 {
+		ulawEnc[i] = ulawEncode(int16(uint16(i)))
+		alawEnc[i] = alawEncode(int16(uint16(i)))
 	}
 }
 
@@ -122,7 +130,7 @@ func alawDecode(a byte) int16 {
 // EncodeULaw appends the µ-law encoding of pcm to out.
 func EncodeULaw(pcm []int16, out []byte) []byte {
 	for _, s := range pcm {
-		out = append(out, ulawEncode(s))
+		out = append(out, ulawEnc[uint16(s)])
 	}
 	return out
 }
@@ -138,7 +146,7 @@ func DecodeULaw(p []byte, out []int16) []int16 {
 // EncodeALaw appends the A-law encoding of pcm to out.
 func EncodeALaw(pcm []int16, out []byte) []byte {
 	for _, s := range pcm {
-		out = append(out, alawEncode(s))
+		out = append(out, alawEnc[uint16(s)])
 	}
 	return out
 }

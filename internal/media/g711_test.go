@@ -60,3 +60,15 @@ func TestCodecByPT(t *testing.T) {
 		t.Fatal("G.729 is not supported")
 	}
 }
+
+func TestG711TablesMatchTheEncoders(t *testing.T) {
+	for i := math.MinInt16; i <= math.MaxInt16; i++ {
+		s := int16(i)
+		if u := EncodeULaw([]int16{s}, nil)[0]; u != ulawEncode(s) {
+			t.Fatalf("µ-law %d: table %#x, encoder %#x", s, u, ulawEncode(s))
+		}
+		if a := EncodeALaw([]int16{s}, nil)[0]; a != alawEncode(s) {
+			t.Fatalf("A-law %d: table %#x, encoder %#x", s, a, alawEncode(s))
+		}
+	}
+}

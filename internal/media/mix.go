@@ -20,10 +20,12 @@ type Mixer struct {
 	done   chan struct{}
 	err    error
 	tap    atomic.Pointer[func([]int16)]
+	frame  []int16 // the frame being mixed, reused by the clock
 }
 
 // SetTap hands every mixed 20 ms frame to f as well (a supervisor listening in, 监听);
-// nil removes it. f runs on the mixer's clock and must not block.
+// nil removes it. f runs on the mixer's clock, must not block and must not keep frame
+// (the mixer reuses it).
 func (m *Mixer) SetTap(f func(frame []int16)) {
 	if f == nil {
 		m.tap.Store(nil)
@@ -87,7 +89,10 @@ func (m *Mixer) run(flushEvery time.Duration) {
 // writeDue writes every frame that wall time says is owed, catching up after a stall.
 func (m *Mixer) writeDue(now time.Time) {
 	due := int64(now.Sub(m.start) / frameTime)
-	frame := make([]int16, FrameSamples)
+	if m.frame == nil {
+		m.frame = make([]int16, FrameSamples)
+	}
+	frame := m.frame
 	for ; m.frames < due; m.frames++ {
 		clear(frame)
 		m.mu.Lock()

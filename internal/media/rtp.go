@@ -72,6 +72,7 @@ type Session struct {
 	seq  uint16
 	ts   uint32
 	enc  []byte
+	out  []byte // the packet being sent
 
 	hmu      sync.Mutex
 	handlers Handlers
@@ -151,17 +152,31 @@ func (s *Session) Run(ctx context.Context) error {
 	var det DTMFDetector
 	var pcm []int16
 	var pkt rtp.Packet
+	// The read deadline is re-armed about once a second, not per packet (that cost a timer
+	// update 50 times a second per leg); a deadline that fires early is re-armed from the
+	// last packet, so the peer still gets the whole timeout of silence.
+	last := time.Now()
+	var armed time.Time
 	for {
-		if d := time.Duration(s.timeout.Load()); d > 0 {
-			s.conn.SetReadDeadline(time.Now().Add(d))
+		if d := time.Duration(s.timeout.Load()); d > 0 && time.Since(armed) >= min(time.Second, d/2) {
+			armed = time.Now()
+			s.conn.SetReadDeadline(last.Add(d))
 		}
 		if ctx.Err() != nil {
 			// Cancelled while the deadline above was being set: make the read return.
 			s.conn.SetReadDeadline(time.Now())
 		}
-		n, from, err := s.conn.ReadFromUDP(buf)
-		if err != nil && isTimeout(err) && s.timeout.Load() == 0 && ctx.Err() == nil && !s.closing.Load() {
-			continue // the deadline of a timeout since suspended
+		n, from, err := s.conn.ReadFromUDPAddrPort(buf)
+		if err != nil && isTimeout(err) && ctx.Err() == nil && !s.closing.Load() {
+			d := time.Duration(s.timeout.Load())
+			if d == 0 {
+				armed = time.Time{}
+				continue // the deadline of a timeout since suspended
+			}
+			if time.Since(last) < d {
+				armed = time.Time{} // early: re-arm from the last packet
+				continue
+			}
 		}
 		if err != nil {
 			switch {
@@ -176,12 +191,13 @@ func (s *Session) Run(ctx context.Context) error {
 			}
 			return s.err
 		}
+		last = time.Now()
 		if err := pkt.Unmarshal(buf[:n]); err != nil || pkt.Version != 2 {
 			continue
 		}
 		s.received.Add(1)
-		if r := s.remote.Load(); r == nil || !r.IP.Equal(from.IP) || r.Port != from.Port {
-			s.remote.Store(from)
+		if r := s.remote.Load(); r == nil || r.AddrPort() != from {
+			s.remote.Store(net.UDPAddrFromAddrPort(from))
 		}
 		s.hmu.Lock()
 		h, dtmfPT := s.handlers, s.dtmfPT
@@ -257,11 +273,15 @@ func (s *Session) writeLocked(pt uint8, payload []byte, samples uint32, marker b
 	p := rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: pt, SequenceNumber: s.seq, Timestamp: s.ts, SSRC: s.ssrc, Marker: marker}, Payload: payload}
 	s.seq++
 	s.ts += samples
-	packet, err := p.Marshal()
+	// One buffer per session, reused under wmu: no garbage per packet.
+	if need := p.MarshalSize(); cap(s.out) < need {
+		s.out = make([]byte, need)
+	}
+	n, err := p.MarshalTo(s.out[:cap(s.out)])
 	if err != nil {
 		return err
 	}
-	if _, err := s.conn.WriteToUDP(packet, r); err != nil {
+	if _, err := s.conn.WriteToUDPAddrPort(s.out[:n], r.AddrPort()); err != nil {
 		return err
 	}
 	s.sent.Add(1)

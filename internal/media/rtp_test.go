@@ -270,3 +270,34 @@ func TestRunStopsOnContextWhileSuspended(t *testing.T) {
 		t.Fatal("Run ignored the cancelled context")
 	}
 }
+
+// The read deadline is re-armed about once a second, not per packet: the peer must still
+// get the whole timeout of silence after its last packet, neither less nor much more.
+func TestInactivityCountsFromTheLastPacket(t *testing.T) {
+	ports := &Ports{IP: "127.0.0.1", Min: 41320, Max: 41330}
+	s := newTestSession(t, ports, PCMU, 300*time.Millisecond)
+	p := newPhone(t)
+	to := &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: s.LocalPort()}
+	done := make(chan error, 1)
+	go func() { done <- s.Run(context.Background()) }()
+	var last time.Time
+	for range 40 { // 800 ms of audio, longer than the timeout
+		p.send(to, PTPCMU, EncodeULaw(tone(FrameSamples, 1000), nil), FrameSamples)
+		last = time.Now()
+		time.Sleep(20 * time.Millisecond)
+	}
+	select {
+	case err := <-done:
+		if !errors.Is(err, ErrInactive) {
+			t.Fatalf("Run: %v, want ErrInactive", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("no inactivity timeout")
+	}
+	if e := time.Since(last); e < 300*time.Millisecond || e > 1500*time.Millisecond {
+		t.Fatalf("timed out %s after the last packet, want 300 ms", e)
+	}
+	if rx, _ := s.Packets(); rx != 40 {
+		t.Fatalf("received %d packets, want 40", rx)
+	}
+}

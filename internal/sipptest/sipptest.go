@@ -131,6 +131,9 @@ func (p *Proc) Kill() { p.cmd.Process.Kill() }
 // Done is closed when sipp has exited.
 func (p *Proc) Done() <-chan struct{} { return p.done }
 
+// Pid is the sipp process id, for the load test's CPU figures.
+func (p *Proc) Pid() int { return p.cmd.Process.Pid }
+
 // Dir is where sipp runs and writes its logs and statistics files.
 func (p *Proc) Dir() string { return p.cmd.Dir }
 
