@@ -151,7 +151,14 @@ var streets = []string{"人民路", "解放路", "五一大道", "芙蓉路", "�
 func ticketBody(r *mrand.Rand) map[string]any {
 	msgs := demo.Messages()
 	m := msgs[r.IntN(len(msgs))]
+	urgency := "normal" // as the seed: 2 % urgent, 6 % expedited
+	if n := r.IntN(100); n < 2 {
+		urgency = "urgent"
+	} else if n < 8 {
+		urgency = "expedited"
+	}
 	return map[string]any{
+		"urgency":      urgency,
 		"channel":      "phone",
 		"request_type": []string{"consult", "complaint", "help", "report", "suggestion"}[r.IntN(5)],
 		"subject":      truncate(m.Subject, 200),

@@ -23,13 +23,13 @@ DROP INDEX tickets_phone;
 // the created index newest first skips every ticket that does not match (1 M tickets with
 // 116 k fresh registrations on top: urgent and overdue p95 73–77 ms on SQLite).
 //   - urgency: its own index in created order, on both databases.
-//   - overdue (SQLite): flagged tickets in created order, and the tickets whose clock runs
+//   - overdue: flagged tickets in created order, and the tickets whose clock runs
 //     (ticket.ClockStates) by deadline, for those the scheduler has not flagged yet;
-//     ListTickets reads the two and merges. PostgreSQL plans the OR itself.
+//     ListTickets reads the two and merges. The predicates are written as the list
+//     writes them (TRUE/FALSE on both databases) so either planner may use the indexes.
 var schemaListsRare = `
 -- dialect: all
 CREATE INDEX tickets_urgency ON tickets (urgency, created_at);
--- dialect: sqlite
-CREATE INDEX tickets_overdue ON tickets (created_at, id) WHERE overdue = 1;
-CREATE INDEX tickets_clock_deadline ON tickets (handle_deadline) WHERE overdue = 0 AND state IN ('dispatched', 'processing') AND suspended_at IS NULL;
+CREATE INDEX tickets_overdue ON tickets (created_at, id) WHERE overdue = TRUE;
+CREATE INDEX tickets_clock_deadline ON tickets (handle_deadline) WHERE overdue = FALSE AND state IN ('dispatched', 'processing') AND suspended_at IS NULL;
 `

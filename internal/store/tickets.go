@@ -315,8 +315,8 @@ var clockStates = func() string {
 	return strings.Join(q, ", ")
 }()
 
-// listBranch is one of the disjoint conditions a SQLite list is split into, and the index
-// to read it by when SQLite would not choose it (empty: its own choice).
+// listBranch is one of the disjoint conditions a list is split into, and the index to read
+// it by when the planner would not choose it (empty: its own choice).
 type listBranch struct{ index, cond string }
 
 // maxListBranches bounds how many values of one filter a SQLite list reads as separate
@@ -410,13 +410,14 @@ func (s *Store) ListTickets(ctx context.Context, f TicketFilter) (TicketPage, er
 		// and not flagged yet (the scheduler flags within seconds).
 		running := "state IN (" + clockStates + ") AND suspended_at IS NULL"
 		now := arg(ms(s.now()))
-		if *f.Overdue && s.dialect.name == "sqlite" && branches == nil && !digits {
+		if *f.Overdue && branches == nil && !digits {
 			// The partial indexes tickets_overdue and tickets_clock_deadline, whose WHERE
-			// these terms repeat word for word so that SQLite may use them.
-			// Without statistics SQLite would read every dispatched and processing ticket
-			// through tickets_state for the second, hence INDEXED BY.
-			branches = []listBranch{{cond: "overdue = 1"}, {index: "tickets_clock_deadline",
-				cond: "(handle_deadline < " + now + " AND overdue = 0 AND " + running + ")"}}
+			// these terms repeat word for word so that the planner may use them (walking
+			// the created index instead skips every fresh ticket: 45–77 ms at 1.1 M). Without
+			// statistics SQLite would read every dispatched and processing ticket through
+			// tickets_state for the second, hence its index named.
+			branches = []listBranch{{cond: "overdue = TRUE"}, {index: "tickets_clock_deadline",
+				cond: "(handle_deadline < " + now + " AND overdue = FALSE AND " + running + ")"}}
 		} else {
 			// IS NOT NULL keeps the condition two-valued: NOT of a NULL would drop tickets without a deadline.
 			cond := "(overdue = " + arg(true) + " OR (handle_deadline IS NOT NULL AND handle_deadline < " + now + " AND " + running + "))"
@@ -506,7 +507,7 @@ func (s *Store) ListTickets(ctx context.Context, f TicketFilter) (TicketPage, er
 	}
 	selectFrom := func(index, extra string) string {
 		from := `tickets`
-		if index != "" {
+		if index != "" && s.dialect.name == "sqlite" {
 			from += ` INDEXED BY ` + index
 		}
 		w := where
@@ -536,9 +537,16 @@ func (s *Store) ListTickets(ctx context.Context, f TicketFilter) (TicketPage, er
 	} else if len(branches) > 0 {
 		parts := make([]string, len(branches))
 		for i, b := range branches {
-			parts[i] = `SELECT * FROM (` + selectFrom(b.index, b.cond) + order + `)`
+			inner := selectFrom(b.index, b.cond)
+			if b.index != "" && s.dialect.name == "postgres" {
+				// PostgreSQL multiplies the terms' selectivities, expects thousands of matches
+				// and walks the created index through every ticket (370 ms at 1.1 M); the
+				// OFFSET 0 fence makes it read the small partial index and sort what it holds.
+				inner = `SELECT * FROM (` + inner + ` OFFSET 0) AS f`
+			}
+			parts[i] = `SELECT * FROM (` + inner + order + `) AS b` + strconv.Itoa(i)
 		}
-		q = `SELECT ` + ticketColumns + ` FROM (` + strings.Join(parts, ` UNION ALL `) + `)` + order
+		q = `SELECT ` + ticketColumns + ` FROM (` + strings.Join(parts, ` UNION ALL `) + `) AS t` + order
 	} else {
 		q = selectFrom("", "") + order
 	}
