@@ -377,7 +377,7 @@ func (s *Store) searchNewestByWeek(ctx context.Context, f TicketSearch, where []
 	if err != nil {
 		return err
 	}
-	wLo, wHi := lo/weekMS, hi/weekMS+1 // +1: a week that began while searching
+	wLo, wHi := lo/weekMS, hi/weekMS
 	if !f.From.IsZero() {
 		wLo = max(wLo, ms(f.From)/weekMS)
 	}
@@ -388,9 +388,12 @@ func (s *Store) searchNewestByWeek(ctx context.Context, f TicketSearch, where []
 		_, err := read("", "", k)
 		return err
 	}
-	// First slice: the weeks expected to hold 1.5 K matches if they were spread evenly.
+	// First slice: the weeks expected to hold K/2 matches if they were spread evenly. The
+	// estimate of a query with parts (噪音扰民 | 噪音 & 扰民) can be a third of the truth, and
+	// every match in the slice is fetched, so it is a probe; the next slice is sized from
+	// what it found. Each week in a slice costs about 1 ms of GIN work.
 	seen := float64(wHi - wLo + 1)
-	n := int64(math.Ceil(1.5 * float64(k) / est * seen))
+	n := int64(math.Ceil(0.5 * float64(k) / est * seen))
 	found := 0
 	for top := wHi; found < k; {
 		bottom := top - max(n, 1) + 1
@@ -398,7 +401,10 @@ func (s *Store) searchNewestByWeek(ctx context.Context, f TicketSearch, where []
 			_, err := read("", " AND t.created_at < "+strconv.FormatInt((top+1)*weekMS, 10), k-found)
 			return err
 		}
-		weeks := make([]string, 0, top-bottom+1)
+		weeks := make([]string, 0, top-bottom+2)
+		if top == wHi {
+			weeks = append(weeks, "''@w"+strconv.FormatInt(top+1, 10)+"''") // a week that began while searching
+		}
 		for w := top; w >= bottom; w-- {
 			weeks = append(weeks, "''@w"+strconv.FormatInt(w, 10)+"''")
 		}
@@ -411,7 +417,7 @@ func (s *Store) searchNewestByWeek(ctx context.Context, f TicketSearch, where []
 		if found == 0 {
 			n = 2 * int64(seen)
 		} else {
-			n = int64(math.Ceil(1.5 * float64(k-found) * seen / float64(found)))
+			n = int64(math.Ceil(1.25 * float64(k-found) * seen / float64(found)))
 		}
 		top = bottom - 1
 	}
