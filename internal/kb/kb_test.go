@@ -434,3 +434,66 @@ func TestSearchSliceSameAnswer(t *testing.T) {
 		t.Errorf("sqlite %v, postgres %v", results["sqlite"], results["postgres"])
 	}
 }
+
+// On PostgreSQL a common word's newest matches are read week by week, newest weeks first
+// (store.searchNewestByWeek); the answer must be the newest matches, as on SQLite. Eighty
+// tickets over forty weeks, the word dense in the old half and sparse in the new one, so the
+// first slice (sized from the estimate) holds too few and older weeks must be read.
+func TestSearchWeekSlicesSameAnswer(t *testing.T) {
+	old := store.RankWindow
+	store.RankWindow = 3
+	defer func() { store.RankWindow = old }()
+	results := map[string][]string{}
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			c := newCity(t, b.Open(t))
+			now := time.Now()
+			at := func(i int) time.Time { return now.Add(-time.Duration(80-i) * 84 * time.Hour) } // 3.5 days apart
+			var subjects []string
+			for i := range 80 {
+				subj := fmt.Sprintf("井盖 第%d处", i)
+				if i < 40 || i%10 == 0 {
+					subj = fmt.Sprintf("路灯 第%d处", i)
+				}
+				c.svc.Now = func() time.Time { return at(i) } // registered oldest first, as SQLite's rowid order assumes
+				if _, err := c.svc.Register(ctx, c.agent, &ticket.Ticket{Subject: subj, Description: "晚上很黑", Phone: "13812341234"}, ""); err != nil {
+					t.Fatal(err)
+				}
+				subjects = append(subjects, subj)
+			}
+			if b.Name == "postgres" {
+				if _, err := c.st.DB().ExecContext(ctx, "ANALYZE tickets"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			check := func(q kb.SearchQuery, want ...int) []string {
+				t.Helper()
+				res, err := kb.SearchTickets(ctx, c.st, c.agent, q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var got []string
+				for _, h := range res.Hits {
+					got = append(got, h.Ticket.Subject)
+				}
+				var w []string
+				for _, i := range want {
+					w = append(w, subjects[i])
+				}
+				sort.Strings(got)
+				sort.Strings(w)
+				if !reflect.DeepEqual(got, w) {
+					t.Errorf("%+v: %v, want the newest matches %v", q, got, w)
+				}
+				return got
+			}
+			a := check(kb.SearchQuery{Q: "路灯"}, 70, 60, 50)
+			before := check(kb.SearchQuery{Q: "路灯", To: at(65)}, 60, 50, 40)
+			d := check(kb.SearchQuery{Q: "路灯", From: at(20), To: at(35)}, 34, 33, 32)
+			results[b.Name] = append(append(a, before...), d...)
+		})
+	}
+	if len(results) == 2 && !reflect.DeepEqual(results["sqlite"], results["postgres"]) {
+		t.Errorf("sqlite %v, postgres %v", results["sqlite"], results["postgres"])
+	}
+}
