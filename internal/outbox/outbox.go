@@ -138,18 +138,17 @@ func (w *Worker) Run(ctx context.Context) error {
 		if _, err := w.Drain(ctx); err != nil && ctx.Err() == nil {
 			w.Log.Warn("outbox: sending", "err", err)
 		}
-		wait := w.Poll
-		if next, ok, err := w.Store.NextMessageDue(ctx); err == nil && ok {
-			if d := next.Sub(w.Clock.Now()); d < wait {
-				wait = d
-			}
+		now := w.Clock.Now()
+		until := now.Add(w.Poll)
+		if next, ok, err := w.Store.NextMessageDue(ctx); err == nil && ok && next.Before(until) {
+			until = next
 		}
-		if wait > 0 {
+		if until.After(now) {
 			select {
 			case <-ctx.Done():
 			case <-w.wake:
 				w.afterWake(ctx)
-			case <-w.Clock.After(wait):
+			case <-w.Clock.At(until):
 			}
 		}
 		if ctx.Err() != nil {

@@ -9,15 +9,16 @@ import (
 // production, a ManualClock in tests that move time.
 type Clock interface {
 	Now() time.Time
-	// After sends once d has passed on this clock.
-	After(d time.Duration) <-chan time.Time
+	// At sends once this clock reaches t (at once if it has). An instant, not a duration:
+	// a test clock moved between reading Now and asking would otherwise wait too long.
+	At(t time.Time) <-chan time.Time
 }
 
 // WallClock is the real time.
 type WallClock struct{}
 
-func (WallClock) Now() time.Time                         { return time.Now() }
-func (WallClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+func (WallClock) Now() time.Time                  { return time.Now() }
+func (WallClock) At(t time.Time) <-chan time.Time { return time.After(time.Until(t)) }
 
 // ManualClock stands still until a test moves it; waiters fire when it passes their time.
 type ManualClock struct {
@@ -40,15 +41,15 @@ func (c *ManualClock) Now() time.Time {
 	return c.now
 }
 
-func (c *ManualClock) After(d time.Duration) <-chan time.Time {
+func (c *ManualClock) At(t time.Time) <-chan time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	ch := make(chan time.Time, 1)
-	if d <= 0 {
+	if !t.After(c.now) {
 		ch <- c.now
 		return ch
 	}
-	c.waiters = append(c.waiters, manualWaiter{at: c.now.Add(d), ch: ch})
+	c.waiters = append(c.waiters, manualWaiter{at: t, ch: ch})
 	return ch
 }
 

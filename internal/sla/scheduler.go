@@ -85,18 +85,18 @@ func (s *Scheduler) Run(ctx context.Context) error {
 		if _, err := s.FireDue(ctx); err != nil && ctx.Err() == nil {
 			s.Log.Warn("sla: firing timers", "err", err)
 		}
-		wait, err := s.sleepFor(ctx)
+		until, err := s.sleepUntil(ctx)
 		if err != nil && ctx.Err() == nil {
 			s.Log.Warn("sla: reading the next timer", "err", err)
 		}
 		var after <-chan time.Time
-		if wait <= 20*time.Millisecond {
+		if until.Sub(s.Clock.Now()) <= 20*time.Millisecond {
 			// Due now yet not fired: armed by a transaction not yet committed, or held by
 			// another node. Look again shortly in real time (commits happen in real time
 			// whatever the scheduler's clock says), without spinning.
 			after = time.After(20 * time.Millisecond)
 		} else {
-			after = s.Clock.After(wait)
+			after = s.Clock.At(until)
 		}
 		select {
 		case <-ctx.Done():
@@ -109,8 +109,8 @@ func (s *Scheduler) Run(ctx context.Context) error {
 	}
 }
 
-// sleepFor is how long to sleep: until the earliest due timer, a hint, or Recheck.
-func (s *Scheduler) sleepFor(ctx context.Context) (time.Duration, error) {
+// sleepUntil is when to look again: the earliest due timer, a hint, or Recheck from now.
+func (s *Scheduler) sleepUntil(ctx context.Context) (time.Time, error) {
 	now := s.Clock.Now()
 	wait := s.Recheck
 	s.mu.Lock()
@@ -126,14 +126,14 @@ func (s *Scheduler) sleepFor(ctx context.Context) (time.Duration, error) {
 	}
 	next, ok, err := s.Store.NextTimerDue(ctx)
 	if err != nil {
-		return wait, err
+		return now.Add(wait), err
 	}
 	if ok {
 		if d := next.Sub(now); d < wait {
 			wait = d
 		}
 	}
-	return wait, nil
+	return now.Add(wait), nil
 }
 
 // FireDue fires every timer due by now and reports how many fired. Workers fire in

@@ -147,7 +147,10 @@ func (tx *Tx) settleDelivery(ctx context.Context, outboxID string) error {
 	case delivered == parts:
 		status = DeliveryDelivered
 	}
-	_, err = tx.exec(ctx, `UPDATE outbox SET delivery_status = $2, delivery_detail = $3, delivery_at = $4 WHERE id = $1`,
+	// A receipt can reach the hotline before the worker has recorded the send (the MC may
+	// answer within milliseconds); the delivery is not dated before the sending.
+	_, err = tx.exec(ctx, `UPDATE outbox SET delivery_status = $2, delivery_detail = $3,
+		delivery_at = CASE WHEN sent_at IS NOT NULL AND sent_at > $4 THEN sent_at ELSE $4 END WHERE id = $1`,
 		outboxID, status, detail, at)
 	return err
 }
