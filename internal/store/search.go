@@ -117,15 +117,8 @@ type TicketHit struct {
 // are newest first.
 func (s *Store) SearchTickets(ctx context.Context, f TicketSearch) ([]TicketHit, error) {
 	var where []string
-	var args []any
-	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
-	in := func(col string, vals []string) string {
-		ph := make([]string, len(vals))
-		for i, v := range vals {
-			ph[i] = arg(v)
-		}
-		return col + " IN (" + strings.Join(ph, ", ") + ")"
-	}
+	var b binder
+	arg, in := b.arg, b.in
 	const cols = `t.id, t.created_at, t.subject_tokens, t.body_tokens, t.address_tokens`
 	var q, newest, tsq string
 	if s.dialect.name == "postgres" {
@@ -149,35 +142,11 @@ func (s *Store) SearchTickets(ctx context.Context, f TicketSearch) ([]TicketHit,
 		where = append(where, "ticket_search MATCH "+arg(f.FTS5))
 		newest = " ORDER BY ticket_search.rowid DESC" // FTS5 walks its doclists backwards; rowids grow with inserts
 	}
-	if len(f.States) > 0 {
-		vals := make([]string, len(f.States))
-		for i, st := range f.States {
-			vals[i] = string(st)
-		}
-		where = append(where, in("t.state", vals))
+	scope, none := ticketScope{f.States, f.DepartmentID, f.CategoryIDs, f.RegionIDs, f.From, f.To, f.Departments}.conds("t.", arg, in, in)
+	if none {
+		return nil, nil
 	}
-	if f.DepartmentID != "" {
-		where = append(where, "t.department_id = "+arg(f.DepartmentID))
-	}
-	if len(f.CategoryIDs) > 0 {
-		where = append(where, in("t.category_id", f.CategoryIDs))
-	}
-	if len(f.RegionIDs) > 0 {
-		where = append(where, in("t.region_id", f.RegionIDs))
-	}
-	if !f.From.IsZero() {
-		where = append(where, "t.created_at >= "+arg(ms(f.From)))
-	}
-	if !f.To.IsZero() {
-		where = append(where, "t.created_at < "+arg(ms(f.To)))
-	}
-	if f.Departments != nil {
-		if len(f.Departments) == 0 {
-			return nil, nil
-		}
-		where = append(where, "("+in("t.department_id", f.Departments)+" OR "+in("t.parent_department_id", f.Departments)+
-			" OR t.id IN (SELECT ticket_id FROM ticket_co_departments WHERE "+in("department_id", f.Departments)+"))")
-	}
+	where = append(where, scope...)
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 20
@@ -200,7 +169,7 @@ func (s *Store) SearchTickets(ctx context.Context, f TicketSearch) ([]TicketHit,
 		if match != "" {
 			w = append([]string{match}, where[1:]...)
 		}
-		rows, err := s.db.QueryContext(ctx, q+` WHERE `+strings.Join(w, " AND ")+extra+newest+` LIMIT `+strconv.Itoa(n), args...)
+		rows, err := s.db.QueryContext(ctx, q+` WHERE `+strings.Join(w, " AND ")+extra+newest+` LIMIT `+strconv.Itoa(n), b.args...)
 		if err != nil {
 			return 0, fmt.Errorf("store: search tickets: %w", err)
 		}
@@ -219,7 +188,7 @@ func (s *Store) SearchTickets(ctx context.Context, f TicketSearch) ([]TicketHit,
 		return got, rows.Err()
 	}
 	if s.dialect.name == "postgres" {
-		if err := s.searchNewestByWeek(ctx, f, where, args, tsq, read); err != nil {
+		if err := s.searchNewestByWeek(ctx, f, where, b.args, tsq, read); err != nil {
 			return nil, err
 		}
 	} else if _, err := read("", "", RankWindow); err != nil {

@@ -336,15 +336,8 @@ type TicketPage struct {
 // so page N costs the same as page 1).
 func (s *Store) ListTickets(ctx context.Context, f TicketFilter) (TicketPage, error) {
 	var where []string
-	var args []any
-	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
-	in := func(col string, vals []string) string {
-		ph := make([]string, len(vals))
-		for i, v := range vals {
-			ph[i] = arg(v)
-		}
-		return col + " IN (" + strings.Join(ph, ", ") + ")"
-	}
+	var b binder
+	arg, in := b.arg, b.in
 	text := strings.TrimSpace(f.Text)
 	digits := text != "" && isDigits(text)
 	// branches, when set, are disjoint conditions each read as its own ordered page and
@@ -369,27 +362,11 @@ func (s *Store) ListTickets(ctx context.Context, f TicketFilter) (TicketPage, er
 		}
 		return in(col, vals)
 	}
-	and := func(cond string) {
-		if cond != "" {
-			where = append(where, cond)
-		}
+	scope, none := ticketScope{f.States, f.DepartmentID, f.CategoryIDs, f.RegionIDs, f.From, f.To, f.Departments}.conds("", arg, in, ordered)
+	if none {
+		return TicketPage{}, nil
 	}
-	if len(f.States) > 0 {
-		vals := make([]string, len(f.States))
-		for i, st := range f.States {
-			vals[i] = string(st)
-		}
-		and(ordered("state", vals))
-	}
-	if f.DepartmentID != "" {
-		where = append(where, "department_id = "+arg(f.DepartmentID))
-	}
-	if len(f.CategoryIDs) > 0 {
-		and(ordered("category_id", f.CategoryIDs))
-	}
-	if len(f.RegionIDs) > 0 {
-		and(ordered("region_id", f.RegionIDs))
-	}
+	where = append(where, scope...)
 	if f.Channel != "" {
 		where = append(where, "channel = "+arg(string(f.Channel)))
 	}
@@ -398,12 +375,6 @@ func (s *Store) ListTickets(ctx context.Context, f TicketFilter) (TicketPage, er
 	}
 	if f.CitizenID != "" {
 		where = append(where, "citizen_id = "+arg(f.CitizenID))
-	}
-	if !f.From.IsZero() {
-		where = append(where, "created_at >= "+arg(ms(f.From)))
-	}
-	if !f.To.IsZero() {
-		where = append(where, "created_at < "+arg(ms(f.To)))
 	}
 	if f.Overdue != nil {
 		// Overdue (超期): flagged by the scheduler, or past the deadline with the clock running
@@ -465,13 +436,6 @@ func (s *Store) ListTickets(ctx context.Context, f TicketFilter) (TicketPage, er
 			p := arg("%" + escapeLike(q) + "%")
 			where = append(where, "(subject LIKE "+p+" ESCAPE '\\' OR description LIKE "+p+" ESCAPE '\\' OR address LIKE "+p+" ESCAPE '\\')")
 		}
-	}
-	if f.Departments != nil {
-		if len(f.Departments) == 0 {
-			return TicketPage{}, nil
-		}
-		where = append(where, "("+in("department_id", f.Departments)+" OR "+in("parent_department_id", f.Departments)+
-			" OR id IN (SELECT ticket_id FROM ticket_co_departments WHERE "+in("department_id", f.Departments)+"))")
 	}
 	byDeadline := f.Sort == SortDeadline
 	deadline := "COALESCE(handle_deadline, " + strconv.FormatInt(noDeadline, 10) + ")"
@@ -550,7 +514,7 @@ func (s *Store) ListTickets(ctx context.Context, f TicketFilter) (TicketPage, er
 	} else {
 		q = selectFrom("", "") + order
 	}
-	rows, err := s.db.QueryContext(ctx, q, args...)
+	rows, err := s.db.QueryContext(ctx, q, b.args...)
 	if err != nil {
 		return TicketPage{}, fmt.Errorf("store: list tickets: %w", err)
 	}
