@@ -12,6 +12,7 @@ import (
 	"github.com/hotline-dev/hotline/internal/acd"
 	"github.com/hotline-dev/hotline/internal/callcenter/storeports"
 	"github.com/hotline-dev/hotline/internal/store"
+	"github.com/hotline-dev/hotline/internal/ticket"
 )
 
 const agentHelp = `Usage: hotline agent <subcommand> [flags]
@@ -101,16 +102,7 @@ then shows and drives this seat.`)
 	// The same rule as the API's (PUT /api/v1/voice/agents/{ext}).
 	if fe := acd.CheckAgent(acd.AgentSpec{Ext: *ext, Name: *name, Password: *password, Skills: sk, Order: *order,
 		New: old == nil}); fe != nil {
-		keys := make([]string, 0, len(fe))
-		for k := range fe {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		msgs := make([]string, len(keys))
-		for i, k := range keys {
-			msgs[i] = "--" + k + ": " + fe[k]
-		}
-		return usagef("%s", strings.Join(msgs, "; "))
+		return usagef("%s", strings.Join(ticket.FieldErrors(fe).Lines("--"), "; "))
 	}
 	*name = strings.TrimSpace(*name)
 	if *name == "" {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sort"
 	"strings"
 
 	"github.com/hotline-dev/hotline/internal/callcenter/storeports"
@@ -93,16 +92,7 @@ that exist. When any entry is wrong nothing is saved and every wrong entry is li
 	n, err := storeports.ImportNumbers(ctx, st, io.Reader(f), nil, "cli")
 	var fe ticket.FieldErrors
 	if errors.As(err, &fe) {
-		keys := make([]string, 0, len(fe))
-		for k := range fe {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		lines := make([]string, len(keys))
-		for i, k := range keys {
-			lines[i] = "  " + k + ": " + fe[k]
-		}
-		return fmt.Errorf("%s: nothing imported:\n%s", fs.Arg(0), strings.Join(lines, "\n"))
+		return fmt.Errorf("%s: nothing imported:\n%s", fs.Arg(0), strings.Join(fe.Lines("  "), "\n"))
 	}
 	if err != nil {
 		return err

@@ -228,16 +228,22 @@ var Location, _ = time.LoadLocation("Asia/Shanghai")
 type FieldErrors map[string]string
 
 func (fe FieldErrors) Error() string {
+	return "invalid ticket: " + strings.Join(fe.Lines(""), "; ")
+}
+
+// Lines says each problem as "field: what is wrong", fields in order, each line after
+// prefix (a CLI writes "--" before a flag's name).
+func (fe FieldErrors) Lines(prefix string) []string {
 	keys := make([]string, 0, len(fe))
 	for k := range fe {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	parts := make([]string, len(keys))
+	lines := make([]string, len(keys))
 	for i, k := range keys {
-		parts[i] = k + ": " + fe[k]
+		lines[i] = prefix + k + ": " + fe[k]
 	}
-	return "invalid ticket: " + strings.Join(parts, "; ")
+	return lines
 }
 
 // Limits on free text, so one request cannot fill the database.
