@@ -21,7 +21,7 @@ var ticketListParams = []param{
 	{Name: "citizen", Description: "citizen id"},
 	{Name: "from", Description: "created at or after: RFC 3339, or YYYY-MM-DD (Asia/Shanghai)"},
 	{Name: "to", Description: "created before: RFC 3339, or YYYY-MM-DD (that whole day included)"},
-	{Name: "overdue", Type: "boolean"},
+	{Name: "overdue", Type: "boolean", Description: "超期: flagged by the working-time clock, or past the handling deadline while the clock runs (dispatched or processing, not suspended)"},
 	{Name: "supervised", Type: "boolean"},
 	{Name: "pending_extension", Type: "boolean", Description: "only tickets with (true) or without (false) an extension request awaiting a decision"},
 	{Name: "sign_overdue", Type: "boolean", Description: "签收超时: the sign-for deadline passed before accept"},

@@ -281,7 +281,7 @@ type TicketFilter struct {
 	Urgency      ticket.Urgency
 	CitizenID    string
 	From, To     time.Time // created_at in [From, To)
-	Overdue      *bool
+	Overdue      *bool     // 超期: flagged, or past the handling deadline with the clock running (ticket.ClockStates)
 	Supervised   *bool
 	SignOverdue  *bool  // 签收超时
 	Suspended    *bool  // 挂起
