@@ -105,20 +105,11 @@ func (tx *Tx) SaveArticle(ctx context.Context, a *Article, tk ArticleTokens, not
 
 // ArticleIDs lists every article's id (for re-segmenting after a dictionary change).
 func (s *Store) ArticleIDs(ctx context.Context) ([]string, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id FROM kb_articles ORDER BY id`)
+	ids, err := s.queryTexts(ctx, `SELECT id FROM kb_articles ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("store: article ids: %w", err)
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return ids, nil
 }
 
 // SetArticleTokens rewrites an article's search words only (no new version).

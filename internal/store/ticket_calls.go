@@ -18,36 +18,28 @@ func (tx *Tx) LinkTicketCall(ctx context.Context, ticketNumber, callID, by strin
 
 // TicketCallIDs lists the calls linked to a ticket, oldest link first.
 func (s *Store) TicketCallIDs(ctx context.Context, ticketNumber string) ([]string, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT call_id FROM ticket_calls WHERE ticket_number = $1 ORDER BY created_at, call_id`, ticketNumber)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return s.queryTexts(ctx, `SELECT call_id FROM ticket_calls WHERE ticket_number = $1 ORDER BY created_at, call_id`, ticketNumber)
 }
 
 // CallTicketNumbers lists the tickets registered from a call.
 func (s *Store) CallTicketNumbers(ctx context.Context, callID string) ([]string, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT ticket_number FROM ticket_calls WHERE call_id = $1 ORDER BY created_at, ticket_number`, callID)
+	return s.queryTexts(ctx, `SELECT ticket_number FROM ticket_calls WHERE call_id = $1 ORDER BY created_at, ticket_number`, callID)
+}
+
+// queryTexts reads a query of one text column.
+func (s *Store) queryTexts(ctx context.Context, q string, args ...any) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []string
 	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
+		var v string
+		if err := rows.Scan(&v); err != nil {
 			return nil, err
 		}
-		out = append(out, n)
+		out = append(out, v)
 	}
 	return out, rows.Err()
 }
