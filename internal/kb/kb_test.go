@@ -363,9 +363,7 @@ func openBench(b *testing.B) *store.Store { return storetest.Backends(b)[0].Open
 // every match. With a window of 2, the two newest of three matches are the answer, the same
 // on both databases.
 func TestSearchRanksNewestWindow(t *testing.T) {
-	old := store.RankWindow
-	store.RankWindow = 2
-	defer func() { store.RankWindow = old }()
+	setRankWindow(t, 2)
 	results := map[string][]string{}
 	for _, b := range storetest.Backends(t) {
 		t.Run(b.Name, func(t *testing.T) {
@@ -383,9 +381,7 @@ func TestSearchRanksNewestWindow(t *testing.T) {
 			results[b.Name] = got
 		})
 	}
-	if len(results) == 2 && !reflect.DeepEqual(results["sqlite"], results["postgres"]) {
-		t.Errorf("sqlite %v, postgres %v", results["sqlite"], results["postgres"])
-	}
+	sameOnBoth(t, results)
 }
 
 // On PostgreSQL the newest matches are first looked for in a recent slice sized from the
@@ -393,9 +389,7 @@ func TestSearchRanksNewestWindow(t *testing.T) {
 // tickets share a word and the window is 3: the estimate (after ANALYZE) is far above
 // 2×3, so the slice is taken.
 func TestSearchSliceSameAnswer(t *testing.T) {
-	old := store.RankWindow
-	store.RankWindow = 3
-	defer func() { store.RankWindow = old }()
+	setRankWindow(t, 3)
 	results := map[string][]string{}
 	for _, b := range storetest.Backends(t) {
 		t.Run(b.Name, func(t *testing.T) {
@@ -430,9 +424,7 @@ func TestSearchSliceSameAnswer(t *testing.T) {
 			results[b.Name] = got
 		})
 	}
-	if len(results) == 2 && !reflect.DeepEqual(results["sqlite"], results["postgres"]) {
-		t.Errorf("sqlite %v, postgres %v", results["sqlite"], results["postgres"])
-	}
+	sameOnBoth(t, results)
 }
 
 // On PostgreSQL a common word's newest matches are read week by week, newest weeks first
@@ -440,9 +432,7 @@ func TestSearchSliceSameAnswer(t *testing.T) {
 // tickets over forty weeks, the word dense in the old half and sparse in the new one, so the
 // first slice (sized from the estimate) holds too few and older weeks must be read.
 func TestSearchWeekSlicesSameAnswer(t *testing.T) {
-	old := store.RankWindow
-	store.RankWindow = 3
-	defer func() { store.RankWindow = old }()
+	setRankWindow(t, 3)
 	results := map[string][]string{}
 	for _, b := range storetest.Backends(t) {
 		t.Run(b.Name, func(t *testing.T) {
@@ -493,6 +483,19 @@ func TestSearchWeekSlicesSameAnswer(t *testing.T) {
 			results[b.Name] = append(append(a, before...), d...)
 		})
 	}
+	sameOnBoth(t, results)
+}
+
+// setRankWindow ranks only the newest n matches for the rest of the test.
+func setRankWindow(t *testing.T, n int) {
+	old := store.RankWindow
+	store.RankWindow = n
+	t.Cleanup(func() { store.RankWindow = old })
+}
+
+// sameOnBoth fails unless both databases, when both ran, gave the same answer.
+func sameOnBoth(t *testing.T, results map[string][]string) {
+	t.Helper()
 	if len(results) == 2 && !reflect.DeepEqual(results["sqlite"], results["postgres"]) {
 		t.Errorf("sqlite %v, postgres %v", results["sqlite"], results["postgres"])
 	}
