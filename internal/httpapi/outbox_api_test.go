@@ -52,7 +52,7 @@ func testOutboxAPI(t *testing.T, st *store.Store) {
 	var dead, sent store.OutboxMessage
 	for _, m := range []*store.OutboxMessage{&dead, &sent} {
 		m.Channel, m.Recipient, m.Body = "sms", "13800138000", "【12345】测试"
-		if err := st.InTx(ctx, func(tx *store.Tx) error { _, err := tx.Enqueue(ctx, m); return err }); err != nil {
+		if err := st.InTx(ctx, func(tx *store.Tx) error { return tx.Enqueue(ctx, m) }); err != nil {
 			t.Fatal(err)
 		}
 	}

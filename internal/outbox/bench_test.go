@@ -39,7 +39,7 @@ func BenchmarkOutboxSMPP(b *testing.B) {
 			for from := 0; from < b.N; from += 500 {
 				if err := st.InTx(ctx, func(tx *store.Tx) error {
 					for i := from; i < min(from+500, b.N); i++ {
-						if _, err := tx.Enqueue(ctx, &store.OutboxMessage{Channel: "sms", Recipient: fmt.Sprintf("138%08d", i),
+						if err := tx.Enqueue(ctx, &store.OutboxMessage{Channel: "sms", Recipient: fmt.Sprintf("138%08d", i),
 							Template: "received", Body: fmt.Sprintf("【12345】您的诉求已受理，工单号20261123%05d。", i)}); err != nil {
 							return err
 						}

@@ -47,7 +47,7 @@ func enqueue(t *testing.T, st *store.Store, channel, to, body string) *store.Out
 	t.Helper()
 	m := &store.OutboxMessage{Channel: channel, Recipient: to, Template: "test", Subject: "测试 [工单 2026112300001]",
 		Body: body, TicketNumber: "2026112300001"}
-	if err := st.InTx(ctx, func(tx *store.Tx) error { _, err := tx.Enqueue(ctx, m); return err }); err != nil {
+	if err := st.InTx(ctx, func(tx *store.Tx) error { return tx.Enqueue(ctx, m) }); err != nil {
 		t.Fatal(err)
 	}
 	return m

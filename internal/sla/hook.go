@@ -177,7 +177,7 @@ func (s *SLA) enqueue(ctx context.Context, tx *store.Tx, t *ticket.Ticket, ev ti
 	}
 	m := &store.OutboxMessage{Channel: channel, Recipient: to, Template: tpl, Subject: subject, Body: body,
 		TicketID: t.ID, TicketNumber: t.Number, IdempotencyKey: key, CreatedAt: ev.At}
-	if _, err := tx.Enqueue(ctx, m); err != nil {
+	if err := tx.Enqueue(ctx, m); err != nil {
 		return err
 	}
 	if s.OnEnqueue != nil {

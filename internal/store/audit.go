@@ -25,12 +25,8 @@ func (tx *Tx) Audit(ctx context.Context, e AuditEntry) error {
 	if e.At.IsZero() {
 		e.At = tx.s.now()
 	}
-	_, err := tx.exec(ctx, `INSERT INTO audit_log (at, actor, role, action, object_type, object_id, detail, ip)
+	return tx.execLater(ctx, "store: audit", `INSERT INTO audit_log (at, actor, role, action, object_type, object_id, detail, ip)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, ms(e.At), e.Actor, e.Role, e.Action, e.ObjectType, e.ObjectID, e.Detail, e.IP)
-	if err != nil {
-		return fmt.Errorf("store: audit: %w", err)
-	}
-	return nil
 }
 
 // Audit appends an entry on its own (for reads: who viewed which record).

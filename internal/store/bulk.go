@@ -85,7 +85,11 @@ func (tx *Tx) bulkInsert(ctx context.Context, table, columns string, cols int, r
 		var err error
 		if n == per {
 			if full == nil {
-				if full, err = tx.tx.PrepareContext(ctx, q); err != nil {
+				var c txConn
+				if c, err = tx.raw(ctx); err == nil {
+					full, err = c.PrepareContext(ctx, q)
+				}
+				if err != nil {
 					return fmt.Errorf("store: bulk insert %s: %w", table, err)
 				}
 			}
@@ -260,7 +264,11 @@ func (s *Store) DropSecondaryIndexes(ctx context.Context, tables ...string) ([]s
 			q = `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()
 				AND indexdef NOT LIKE 'CREATE UNIQUE%' AND tablename IN (` + strings.Join(ph, ", ") + `) ORDER BY indexname`
 		}
-		rows, err := tx.tx.QueryContext(ctx, q, args...)
+		c, err := tx.raw(ctx)
+		if err != nil {
+			return err
+		}
+		rows, err := c.QueryContext(ctx, q, args...)
 		if err != nil {
 			return err
 		}
@@ -278,7 +286,7 @@ func (s *Store) DropSecondaryIndexes(ctx context.Context, tables ...string) ([]s
 			return err
 		}
 		for _, n := range names {
-			if _, err := tx.tx.ExecContext(ctx, `DROP INDEX `+n); err != nil {
+			if _, err := c.ExecContext(ctx, `DROP INDEX `+n); err != nil {
 				return fmt.Errorf("store: drop index %s: %w", n, err)
 			}
 		}
@@ -293,8 +301,12 @@ func (s *Store) DropSecondaryIndexes(ctx context.Context, tables ...string) ([]s
 // CreateIndexes runs the statements DropSecondaryIndexes returned.
 func (s *Store) CreateIndexes(ctx context.Context, defs []string) error {
 	return s.InTx(ctx, func(tx *Tx) error {
+		c, err := tx.raw(ctx)
+		if err != nil {
+			return err
+		}
 		for _, d := range defs {
-			if _, err := tx.tx.ExecContext(ctx, d); err != nil {
+			if _, err := c.ExecContext(ctx, d); err != nil {
 				return fmt.Errorf("store: %s: %w", d, err)
 			}
 		}

@@ -17,11 +17,15 @@ func (e ErrSchemaTooNew) Error() string {
 func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
 	var v int
 	err := s.InTx(ctx, func(tx *Tx) error {
-		if _, err := tx.tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		c, err := tx.raw(ctx)
+		if err != nil {
+			return err
+		}
+		if _, err := c.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 			version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)`); err != nil {
 			return fmt.Errorf("store: %w", err)
 		}
-		return tx.tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&v)
+		return c.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&v)
 	})
 	return v, err
 }
@@ -42,10 +46,14 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 	applied := 0
 	for v := cur + 1; v <= len(s.dialect.migrations); v++ {
 		err := s.InTx(ctx, func(tx *Tx) error {
-			if _, err := tx.tx.ExecContext(ctx, s.dialect.migrations[v-1]); err != nil {
+			c, err := tx.raw(ctx)
+			if err != nil {
+				return err
+			}
+			if _, err := c.ExecContext(ctx, s.dialect.migrations[v-1]); err != nil {
 				return fmt.Errorf("store: migration %d: %w", v, err)
 			}
-			_, err := tx.tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)`, v, ms(s.now()))
+			_, err = c.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)`, v, ms(s.now()))
 			return err
 		})
 		if err != nil {

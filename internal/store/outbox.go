@@ -66,8 +66,8 @@ func scanOutbox(row scanner) (*OutboxMessage, error) {
 }
 
 // Enqueue writes a message in the caller's transaction, due at m.NextAttemptAt (now when
-// zero). A message whose idempotency key is taken is not written again: it reports false.
-func (tx *Tx) Enqueue(ctx context.Context, m *OutboxMessage) (bool, error) {
+// zero). A message whose idempotency key is taken is not written again.
+func (tx *Tx) Enqueue(ctx context.Context, m *OutboxMessage) error {
 	if m.ID == "" {
 		m.ID = NewID()
 	}
@@ -81,16 +81,11 @@ func (tx *Tx) Enqueue(ctx context.Context, m *OutboxMessage) (bool, error) {
 		m.NextAttemptAt = m.CreatedAt
 	}
 	m.Status = OutboxQueued
-	res, err := tx.exec(ctx, `INSERT INTO outbox (id, channel, recipient, template, subject, body, ticket_id,
+	return tx.execLater(ctx, "store: enqueue", `INSERT INTO outbox (id, channel, recipient, template, subject, body, ticket_id,
 		ticket_number, idempotency_key, status, attempts, next_attempt_at, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $12) ON CONFLICT (idempotency_key) DO NOTHING`,
 		m.ID, m.Channel, m.Recipient, m.Template, m.Subject, m.Body, m.TicketID, m.TicketNumber, m.IdempotencyKey,
 		m.Status, ms(m.NextAttemptAt), ms(m.CreatedAt))
-	if err != nil {
-		return false, fmt.Errorf("store: enqueue: %w", err)
-	}
-	n, _ := res.RowsAffected()
-	return n == 1, nil
 }
 
 // ClaimMessages takes up to limit messages due by now for node: queued ones, failed ones

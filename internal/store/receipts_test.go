@@ -20,7 +20,7 @@ func sendSMS(t *testing.T, st *store.Store, ids ...string) string {
 	t.Helper()
 	ctx := context.Background()
 	m := &store.OutboxMessage{Channel: "sms", Recipient: "13800138000", Body: "【12345】测试"}
-	if err := st.InTx(ctx, func(tx *store.Tx) error { _, err := tx.Enqueue(ctx, m); return err }); err != nil {
+	if err := st.InTx(ctx, func(tx *store.Tx) error { return tx.Enqueue(ctx, m) }); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := st.ClaimMessages(ctx, time.Now().Add(time.Second), time.Minute, "n1", 100); err != nil {

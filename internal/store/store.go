@@ -25,17 +25,22 @@ var ErrConflict = errors.New("conflict")
 // Store is the database. Reads may run concurrently; on SQLite writes go through one
 // connection (SQLite allows one writer at a time, and queueing in Go beats SQLITE_BUSY).
 type Store struct {
-	db      *readPool    // readers (PostgreSQL: everything)
-	writer  *sql.DB      // SQLite: the single writer connection; PostgreSQL: same as db
-	group   *groupWriter // SQLite: batches transactions onto the writer; nil on PostgreSQL
-	dialect dialect
-	now     func() time.Time
+	db     *readPool    // readers (PostgreSQL: everything)
+	writer *sql.DB      // SQLite: the single writer connection; PostgreSQL: same as db
+	group  *groupWriter // SQLite: batches transactions onto the writer; nil on PostgreSQL
+	// walCheckpoints: a SQLite file whose writer leaves checkpoints to the group writer.
+	walCheckpoints bool
+	dialect        dialect
+	now            func() time.Time
 
 	daySeqMu sync.Mutex
 	daySeqs  map[string]bool // PostgreSQL: per-day ticket number sequences known to exist
 	// ddl is PostgreSQL's own connection for creating day sequences: taken from the main
 	// pool, it could wait forever behind transactions that all wait on it.
 	ddl *sql.DB
+	// numbers: PostgreSQL ticket numbers taken from the day's sequence and not yet used.
+	numbersMu sync.Mutex
+	numbers   map[string][]int
 
 	auth authCache
 
@@ -58,8 +63,9 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	}
 	s.now = time.Now
 	s.daySeqs = map[string]bool{}
+	s.numbers = map[string][]int{}
 	if s.dialect.name == "sqlite" {
-		s.group = newGroupWriter(s.writer, s)
+		s.group = newGroupWriter(s.writer, s, s.walCheckpoints)
 	}
 	return s, nil
 }
@@ -100,12 +106,20 @@ func (s *Store) DB() *sql.DB { return s.db.DB }
 // Tx is a write transaction. Every multi-statement change goes through InTx, so a failed
 // request changes nothing.
 type Tx struct {
-	tx   *sql.Tx
+	tx   txConn  // SQLite: the group writer's *sql.Tx; PostgreSQL: the *sql.Conn the transaction runs on
+	stx  *sql.Tx // SQLite: the same transaction, for its prepared statements
 	s    *Store
 	prep func(context.Context, string) *sql.Stmt // SQLite's statement cache; nil on PostgreSQL (pgx caches)
+	pipe *pipeline                               // PostgreSQL: statements sent with the next round trip
 	// touchedAuth is set when the transaction writes users, sessions or API keys, so the
 	// auth cache is invalidated again once it has committed or rolled back.
 	touchedAuth *bool
+}
+
+// txConn is what a transaction runs statements on: *sql.Tx or *sql.Conn.
+type txConn interface {
+	querier
+	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
 }
 
 func (tx *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
@@ -113,26 +127,64 @@ func (tx *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
 		return nil
 	}
 	if st := tx.prep(ctx, q); st != nil {
-		return tx.tx.StmtContext(ctx, st)
+		return tx.stx.StmtContext(ctx, st)
 	}
 	return nil
 }
 
+// raw is the connection for statements the store builds itself (migrations, bulk loads),
+// after whatever the pipeline holds has gone before them.
+func (tx *Tx) raw(ctx context.Context) (txConn, error) {
+	if err := tx.pipe.flush(ctx); err != nil {
+		return nil, err
+	}
+	return tx.tx, nil
+}
+
 func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if err := tx.pipe.flush(ctx); err != nil {
+		return nil, err
+	}
 	if st := tx.stmt(ctx, q); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
 	return tx.tx.ExecContext(ctx, q, args...)
 }
 
-func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+// execLater runs a write whose result nobody reads. On PostgreSQL it waits in the pipeline
+// and goes with the next statement or the commit, saving a round trip; its error, if any,
+// then fails that statement or the commit (labelled with what), which ends the transaction
+// just the same. SQLite runs it at once.
+func (tx *Tx) execLater(ctx context.Context, what, q string, args ...any) error {
+	if tx.pipe != nil {
+		tx.pipe.add(what, q, args)
+		return nil
+	}
+	if _, err := tx.exec(ctx, q, args...); err != nil {
+		return fmt.Errorf("%s: %w", what, tx.s.dialect.mapErr(err))
+	}
+	return nil
+}
+
+func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) scanner {
+	if tx.pipe != nil && len(tx.pipe.stmts) > 0 {
+		return tx.pipe.queryRow(ctx, q, args)
+	}
 	if st := tx.stmt(ctx, q); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
 	return tx.tx.QueryRowContext(ctx, q, args...)
 }
 
+// errRow is a row whose query could not be sent.
+type errRow struct{ err error }
+
+func (r errRow) Scan(...any) error { return r.err }
+
 func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if err := tx.pipe.flush(ctx); err != nil {
+		return nil, err
+	}
 	if st := tx.stmt(ctx, q); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
@@ -146,24 +198,16 @@ func (s *Store) InTx(ctx context.Context, fn func(*Tx) error) error {
 	if s.group != nil {
 		return s.group.do(ctx, fn)
 	}
-	tx, err := s.writer.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("begin: %w", err)
-	}
 	var touchedAuth bool
 	defer func() {
 		if touchedAuth {
 			s.auth.changed()
 		}
 	}()
-	if err := fn(&Tx{tx: tx, s: s, touchedAuth: &touchedAuth}); err != nil {
-		_ = tx.Rollback()
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", s.dialect.mapErr(err))
-	}
-	return nil
+	return s.inPipelinedTx(ctx, func(tx *Tx) error {
+		tx.touchedAuth = &touchedAuth
+		return fn(tx)
+	})
 }
 
 // querier is what reads need; both *sql.DB and *sql.Tx satisfy it, so a read inside a

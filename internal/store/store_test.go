@@ -24,6 +24,7 @@ func TestStore(t *testing.T) {
 			t.Run("numbers unique under concurrency", func(t *testing.T) { testNumbers(t, b.Open(t)) })
 			t.Run("ticket round trip and versions", func(t *testing.T) { testTicketRoundTrip(t, b.Open(t)) })
 			t.Run("failed transaction changes nothing", func(t *testing.T) { testRollback(t, b.Open(t)) })
+			t.Run("a write that fails late changes nothing", func(t *testing.T) { testLateFailure(t, b.Open(t)) })
 			t.Run("bulk insert keeps the suspension and sign-for columns", func(t *testing.T) { testBulkFlags(t, b.Open(t)) })
 			t.Run("list filters and cursor", func(t *testing.T) { testList(t, b.Open(t)) })
 			t.Run("citizens", func(t *testing.T) { testCitizens(t, b.Open(t)) })
@@ -243,6 +244,79 @@ func testRollback(t *testing.T, st *store.Store) {
 	want := map[string]string{"sqlite": "00001", "postgres": "00002"}[st.Driver()]
 	if tk.Number[8:] != want {
 		t.Fatalf("after a rolled-back registration the next number is %s, want …%s", tk.Number, want)
+	}
+}
+
+// testLateFailure: on PostgreSQL writes whose results nobody reads travel with the next
+// statement or the commit, so their errors arrive late. They must still fail the
+// transaction, keep its meaning (a taken number is a conflict), undo everything, and leave
+// the connection fit for the next transaction.
+func testLateFailure(t *testing.T, st *store.Store) {
+	at := time.Now()
+	register := func(tx *store.Tx, subject, number string) error {
+		tk := newTicket(subject, at)
+		tk.Number = number
+		if err := tx.InsertTicket(ctx, tk, ticket.Event{Action: ticket.ActRegister, ToState: ticket.Registered}); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, store.AuditEntry{Actor: "t", Action: "ticket.register", ObjectType: "ticket", ObjectID: number})
+	}
+	for i, c := range []struct {
+		name string
+		fn   func(tx *store.Tx) error
+	}{
+		{"at the commit", func(tx *store.Tx) error {
+			if err := register(tx, "一", "2026112199901"); err != nil {
+				return err
+			}
+			return register(tx, "二", "2026112199901")
+		}},
+		{"at the next read", func(tx *store.Tx) error {
+			if err := register(tx, "一", "2026112199902"); err != nil {
+				return err
+			}
+			if err := register(tx, "二", "2026112199902"); err != nil {
+				return err
+			}
+			_, err := tx.TouchCitizen(ctx, "13900000001", "李四")
+			return err
+		}},
+	} {
+		err := st.InTx(ctx, c.fn)
+		if !errors.Is(err, store.ErrConflict) {
+			t.Fatalf("%s: a taken number gave %v, want a conflict", c.name, err)
+		}
+		// The connection goes on: several transactions in turn reuse it.
+		for j := 0; j < 3; j++ {
+			if err := st.InTx(ctx, func(tx *store.Tx) error {
+				return register(tx, "之后", fmt.Sprintf("20261121988%d%d", i, j))
+			}); err != nil {
+				t.Fatalf("%s: next transaction: %v", c.name, err)
+			}
+		}
+	}
+	func() {
+		defer func() { recover() }()
+		st.InTx(ctx, func(tx *store.Tx) error {
+			if err := register(tx, "会崩溃", "2026112199903"); err != nil {
+				return err
+			}
+			if _, err := tx.TouchCitizen(ctx, "13900000002", "王五"); err != nil { // sends what waits
+				return err
+			}
+			panic("boom")
+		})
+	}()
+	if err := st.InTx(ctx, func(tx *store.Tx) error { return register(tx, "崩溃之后", "2026112199904") }); err != nil {
+		t.Fatalf("after a panic: %v", err)
+	}
+	if n, _ := st.CountTickets(ctx); n != 7 {
+		t.Fatalf("%d tickets, want the 7 registered after the failures", n)
+	}
+	for _, phone := range []string{"13900000001", "13900000002"} {
+		if _, err := st.CitizenByPhone(ctx, phone); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("citizen %s survived a failed transaction", phone)
+		}
 	}
 }
 
