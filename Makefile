@@ -29,7 +29,8 @@ run:
 	$(GO) run ./cmd/hotline serve --demo
 
 # bench runs everything BENCHMARKS.md reports, on SQLite then PostgreSQL: the database's raw
-# insert rate, seeding TICKETS tickets, ticket creation over HTTP by CLIENTS clients, list
+# insert rate (before and right after the creation run: this machine's disk and CPU vary
+# from minute to minute), seeding TICKETS tickets, ticket creation over HTTP by CLIENTS clients, list
 # latency at TICKETS tickets, and the server's idle memory. About 15 minutes at 1 M tickets
 # on the shared 2-core reference machine (TICKETS=200000: about 3).
 bench: build
@@ -58,6 +59,7 @@ bench-one:
 	sleep 2; echo "idle RSS of hotline serve: $$(awk '/VmRSS/ {printf "%.1f MB", $$2/1024}' /proc/$$pid/status)"; \
 	token=$$($(BIN) apikey create --db '$(DB)' --name bench --role agent 2>/dev/null); \
 	$(BIN) bench http --url http://127.0.0.1:$(PORT) --token $$token --clients $(CLIENTS) --duration $(DURATION); \
+	$(BIN) bench rawinsert --db '$(RAWDB)' --clients $(CLIENTS) --duration 10s; \
 	$(BIN) bench http --url http://127.0.0.1:$(PORT) --token $$token --clients $(CLIENTS) --duration 10s --get /api/v1/auth/me; \
 	$(BIN) bench list --url http://127.0.0.1:$(PORT) --token $$token --db '$(DB)' --rounds $(ROUNDS); \
 	echo "RSS of hotline serve after the load: $$(awk '/VmRSS/ {printf "%.1f MB", $$2/1024}' /proc/$$pid/status)"
