@@ -33,15 +33,8 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	// WAL lets readers run beside the writer; busy_timeout covers other processes (the CLI
 	// writing while serve runs); foreign keys are off by default in SQLite; synchronous FULL
 	// because an acknowledged ticket must survive a power cut (group commit pays for it).
-	// A 32 MB page cache instead of 2 MB keeps the hot index pages of a million tickets in
-	// memory: with the default, most index inserts first read their page back from the file.
 	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
-		"&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-32768)&_txlock=immediate"
-	if path != ":memory:" {
-		// The group writer's checkpointer copies the WAL back (writer.go); a WAL that grew
-		// under load is cut back to 64 MB when it starts over.
-		dsn += "&_pragma=wal_autocheckpoint(0)&_pragma=journal_size_limit(67108864)"
-	}
+		"&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_pragma=temp_store(MEMORY)&_txlock=immediate"
 	writer, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("store: open sqlite: %w", err)
@@ -66,7 +59,7 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	}
 	readers.SetMaxOpenConns(4)
 	readers.SetMaxIdleConns(4)
-	return &Store{db: newReadPool(readers, true), writer: writer, dialect: sqliteDialect, walCheckpoints: true}, nil
+	return &Store{db: newReadPool(readers, true), writer: writer, dialect: sqliteDialect}, nil
 }
 
 func openPostgres(ctx context.Context, url string) (*Store, error) {

@@ -25,13 +25,11 @@ var ErrConflict = errors.New("conflict")
 // Store is the database. Reads may run concurrently; on SQLite writes go through one
 // connection (SQLite allows one writer at a time, and queueing in Go beats SQLITE_BUSY).
 type Store struct {
-	db     *readPool    // readers (PostgreSQL: everything)
-	writer *sql.DB      // SQLite: the single writer connection; PostgreSQL: same as db
-	group  *groupWriter // SQLite: batches transactions onto the writer; nil on PostgreSQL
-	// walCheckpoints: a SQLite file whose writer leaves checkpoints to the group writer.
-	walCheckpoints bool
-	dialect        dialect
-	now            func() time.Time
+	db      *readPool    // readers (PostgreSQL: everything)
+	writer  *sql.DB      // SQLite: the single writer connection; PostgreSQL: same as db
+	group   *groupWriter // SQLite: batches transactions onto the writer; nil on PostgreSQL
+	dialect dialect
+	now     func() time.Time
 
 	daySeqMu sync.Mutex
 	daySeqs  map[string]bool // PostgreSQL: per-day ticket number sequences known to exist
@@ -65,7 +63,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	s.daySeqs = map[string]bool{}
 	s.numbers = map[string][]int{}
 	if s.dialect.name == "sqlite" {
-		s.group = newGroupWriter(s.writer, s, s.walCheckpoints)
+		s.group = newGroupWriter(s.writer, s)
 	}
 	return s, nil
 }

@@ -4,10 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"log/slog"
 	"sync"
-	"sync/atomic"
-	"time"
 )
 
 // groupWriter is SQLite's single writer. Callers queue their transaction functions; the
@@ -22,10 +19,6 @@ type groupWriter struct {
 	mu     sync.RWMutex // guards closed against sends on a closed channel
 	closed bool
 	stmts  map[string]*sql.Stmt // used by the writer goroutine only
-
-	commits atomic.Int64  // batches committed since the last checkpoint
-	catchUp atomic.Bool   // the WAL is long: the writer finishes the checkpoint between batches
-	stop    chan struct{} // closed when the writer closes: ends the checkpointer
 }
 
 type writeReq struct {
@@ -42,67 +35,11 @@ const maxBatch = 256
 // (bulk inserts) are run unprepared once it is full.
 const maxPrepared = 256
 
-// checkpointEvery is how often the WAL is copied back into the database file while
-// writes go on.
-const checkpointEvery = 250 * time.Millisecond
-
-// catchUpFrames is the WAL length (pages) past which the writer itself finishes a
-// checkpoint: SQLite starts the WAL over only when a write begins with every frame copied,
-// which a checkpoint running beside a busy writer never achieves.
-const catchUpFrames = 8192
-
-// newGroupWriter starts the writer. With checkpoints set (a file database opened with
-// wal_autocheckpoint off), it also starts the checkpointer.
-func newGroupWriter(db *sql.DB, s *Store, checkpoints bool) *groupWriter {
-	w := &groupWriter{db: db, s: s, reqs: make(chan *writeReq, maxBatch), stmts: map[string]*sql.Stmt{},
-		stop: make(chan struct{})}
+func newGroupWriter(db *sql.DB, s *Store) *groupWriter {
+	w := &groupWriter{db: db, s: s, reqs: make(chan *writeReq, maxBatch), stmts: map[string]*sql.Stmt{}}
 	w.wg.Add(1)
 	go w.run()
-	if checkpoints {
-		w.wg.Add(1)
-		go w.checkpointer(checkpointEvery)
-	}
 	return w
-}
-
-// checkpointer copies the WAL back into the database file beside the writer. Left to
-// SQLite (wal_autocheckpoint), the commit that crosses 1 000 WAL pages does it, and every
-// caller in that batch waits for the copy and its fsyncs; a PASSIVE checkpoint on the spare
-// connection never blocks the writer. It leaves the writer only the frames written during
-// its own pass to copy (catchUp).
-func (w *groupWriter) checkpointer(every time.Duration) {
-	defer w.wg.Done()
-	tick := time.NewTicker(every)
-	defer tick.Stop()
-	for {
-		select {
-		case <-w.stop:
-			return
-		case <-tick.C:
-		}
-		if w.commits.Swap(0) == 0 {
-			continue
-		}
-		var busy, frames, copied int
-		if err := w.db.QueryRowContext(context.Background(), `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &frames, &copied); err != nil {
-			slog.Warn("sqlite checkpoint", "err", err)
-			continue
-		}
-		if frames >= catchUpFrames {
-			w.catchUp.Store(true)
-		}
-	}
-}
-
-// finishCheckpoint runs between batches, when no write is open, so it copies every frame
-// and the next write starts the WAL over.
-func (w *groupWriter) finishCheckpoint() {
-	if !w.catchUp.CompareAndSwap(true, false) {
-		return
-	}
-	if _, err := w.db.ExecContext(context.Background(), `PRAGMA wal_checkpoint(PASSIVE)`); err != nil {
-		slog.Warn("sqlite checkpoint", "err", err)
-	}
 }
 
 // prepared returns the statement for q, preparing it the first time. SQLite spends much of
@@ -141,7 +78,6 @@ func (w *groupWriter) close() {
 	w.mu.Lock()
 	w.closed = true
 	close(w.reqs)
-	close(w.stop)
 	w.mu.Unlock()
 	w.wg.Wait()
 	for _, st := range w.stmts {
@@ -169,7 +105,6 @@ func (w *groupWriter) run() {
 		for _, r := range batch {
 			close(r.done)
 		}
-		w.finishCheckpoint()
 	}
 }
 
@@ -202,7 +137,6 @@ func (w *groupWriter) exec(batch []*writeReq) {
 		_ = tx.Rollback()
 		return
 	}
-	w.commits.Add(1)
 	if err := tx.Commit(); err != nil {
 		err = fmt.Errorf("commit: %w", w.s.dialect.mapErr(err))
 		for _, r := range batch {
