@@ -29,10 +29,10 @@ run:
 	$(GO) run ./cmd/hotline serve --demo
 
 # bench runs everything BENCHMARKS.md reports, on SQLite then PostgreSQL: the database's raw
-# insert rate (before and right after the creation run: this machine's disk and CPU vary
-# from minute to minute), seeding TICKETS tickets, ticket creation over HTTP by CLIENTS clients, list
-# latency at TICKETS tickets, and the server's idle memory. About 15 minutes at 1 M tickets
-# on the shared 2-core reference machine (TICKETS=200000: about 3).
+# insert rate (before and right after the creation run: these machines' disk and CPU vary
+# from minute to minute), seeding TICKETS tickets, ticket creation over HTTP by CLIENTS
+# clients, list latency at TICKETS tickets, and the server's idle memory. 6–15 minutes at
+# 1 M tickets on the 2-core reference machines (TICKETS=200000: about 3).
 bench: build
 	@$(MAKE) --no-print-directory bench-sqlite
 	@$(MAKE) --no-print-directory bench-postgres
