@@ -240,7 +240,14 @@ func testRestart(t *testing.T, b storetest.Backend) {
 	// Nobody runs the scheduler while the deadlines pass (the node is down).
 	clock.Set(time.Date(2027, 1, 10, 10, 0, 0, 0, shanghai))
 	stop := run(t, d.scheduler("n1"))
-	waitEvent(t, d.st, tk, ticket.ActSupervise, 1, 3*time.Second)
+	// The workers fire in parallel, so the events need not arrive in their due order: wait
+	// for each (a worker finding the ticket locked by another retries for up to 5 s).
+	for _, want := range []struct {
+		a ticket.Action
+		n int
+	}{{ticket.ActWarn, 2}, {ticket.ActSignOverdue, 1}, {ticket.ActMarkOverdue, 1}, {ticket.ActSupervise, 1}} {
+		waitEvent(t, d.st, tk, want.a, want.n, 6*time.Second)
+	}
 	stop()
 	counts := func() map[ticket.Action]int {
 		evs, err := d.st.TicketEvents(ctx, tk.ID)

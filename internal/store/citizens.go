@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/hotline-dev/hotline/internal/citizen"
 )
@@ -66,6 +67,61 @@ func (tx *Tx) TouchCitizen(ctx context.Context, phone, name string) (*citizen.Ci
 		}
 	}
 	return c, nil
+}
+
+// TouchCitizens is TouchCitizen for the callers of several new tickets at once (a batch of
+// registrations), in one statement: a phone given k times counts k tickets and takes the
+// first name given. The answer is by phone.
+func (tx *Tx) TouchCitizens(ctx context.Context, phones, names []string) (map[string]*citizen.Citizen, error) {
+	count := map[string]int{}
+	name := map[string]string{}
+	var order []string
+	for i, p := range phones {
+		if count[p] == 0 {
+			order = append(order, p)
+		}
+		count[p]++
+		if name[p] == "" {
+			name[p] = names[i]
+		}
+	}
+	now := ms(tx.s.now())
+	var b binder
+	tuples := make([]string, len(order))
+	for i, p := range order {
+		tuples[i] = "(" + b.arg(NewID()) + ", " + b.arg(p) + ", " + b.arg(name[p]) + ", " + b.arg(now) + ", " +
+			b.arg(now) + ", " + b.arg(count[p]) + ")"
+	}
+	rows, err := tx.query(ctx, `INSERT INTO citizens (id, phone, name, created_at, updated_at, ticket_count)
+		VALUES `+strings.Join(tuples, ", ")+`
+		ON CONFLICT (phone) DO UPDATE SET ticket_count = citizens.ticket_count + excluded.ticket_count,
+			updated_at = excluded.updated_at, name = CASE WHEN citizens.name = '' THEN excluded.name ELSE citizens.name END
+		RETURNING `+citizenColumns, b.args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: citizens: %w", err)
+	}
+	out := make(map[string]*citizen.Citizen, len(order))
+	for rows.Next() {
+		c, err := scanCitizen(rows)
+		if err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("store: citizens: %w", err)
+		}
+		out[c.Phone] = c
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: citizens: %w", err)
+	}
+	for _, c := range out {
+		if c.TicketCount >= citizen.RepeatCallerThreshold && !c.HasTag(citizen.TagRepeatCaller) {
+			c.Tags = append(c.Tags, citizen.TagRepeatCaller)
+			if err := tx.SaveCitizen(ctx, c); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out, nil
 }
 
 // SaveCitizen writes a citizen's profile (by id).

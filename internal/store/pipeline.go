@@ -4,7 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -39,8 +42,10 @@ func (p *pipeline) send(ctx context.Context, query string, args []any) (br pgx.B
 	if len(p.stmts) == 0 && query == "" {
 		return nil, nil
 	}
+	stmts := mergeInserts(p.stmts)
+	p.stmts = nil
 	b := &pgx.Batch{}
-	for _, st := range p.stmts {
+	for _, st := range stmts {
 		b.Queue(st.q, st.args...)
 		if st.q == "BEGIN" {
 			p.begun = true
@@ -49,17 +54,109 @@ func (p *pipeline) send(ctx context.Context, query string, args []any) (br pgx.B
 	if query != "" {
 		b.Queue(query, args...)
 	}
-	stmts := p.stmts
-	p.stmts = nil
 	br = p.pc.SendBatch(ctx, b)
 	for _, st := range stmts {
-		if _, err := br.Exec(); err != nil {
+		tag, err := br.Exec()
+		if err == nil && st.q == "COMMIT" && tag.String() == "ROLLBACK" {
+			// PostgreSQL answers COMMIT in a transaction an earlier error aborted by rolling
+			// back, without an error of its own.
+			err = errCommitRolledBack
+		}
+		if err != nil {
 			br.Close()
 			return nil, fmt.Errorf("%s: %w", st.what, p.d.mapErr(err))
 		}
 	}
 	return br, nil
 }
+
+// mergeInserts turns runs of the same one-row INSERT into multi-row INSERTs: a batch of
+// registrations then costs PostgreSQL one executor start-up per table instead of one per
+// row. Only plain VALUES inserts merge (an ON CONFLICT DO NOTHING may: rows of one
+// statement that collide are skipped as they would be one by one; DO UPDATE and RETURNING
+// may not).
+func mergeInserts(stmts []pipedStmt) []pipedStmt {
+	out := make([]pipedStmt, 0, len(stmts))
+	for i := 0; i < len(stmts); {
+		st := stmts[i]
+		head, tuple, tail, ok := splitInsert(st.q, len(st.args))
+		j := i + 1
+		if ok {
+			for j < len(stmts) && stmts[j].q == st.q && (j-i+1)*len(st.args) <= maxMergedArgs {
+				j++
+			}
+		}
+		if j-i == 1 {
+			out = append(out, st)
+			i++
+			continue
+		}
+		var q strings.Builder
+		q.WriteString(head)
+		args := make([]any, 0, (j-i)*len(st.args))
+		for k := i; k < j; k++ {
+			if k > i {
+				q.WriteString(", ")
+			}
+			q.WriteString(renumber(tuple, len(args)))
+			args = append(args, stmts[k].args...)
+		}
+		q.WriteString(tail)
+		out = append(out, pipedStmt{what: st.what, q: q.String(), args: args})
+		i = j
+	}
+	return out
+}
+
+// maxMergedArgs keeps a merged statement well under PostgreSQL's 65 535 parameters.
+const maxMergedArgs = 20000
+
+// splitInsert splits "INSERT INTO t (…) VALUES ($1, …, $n) [ON CONFLICT … DO NOTHING]"
+// into the part before the tuple, the tuple and the part after it.
+func splitInsert(q string, n int) (head, tuple, tail string, ok bool) {
+	if n == 0 || !strings.HasPrefix(q, "INSERT INTO ") || strings.Contains(q, "RETURNING") {
+		return "", "", "", false
+	}
+	at := strings.Index(q, " VALUES (")
+	if at < 0 || strings.Count(q, " VALUES (") != 1 {
+		return "", "", "", false
+	}
+	open := at + len(" VALUES ")
+	end := strings.IndexByte(q[open:], ')')
+	if end < 0 {
+		return "", "", "", false
+	}
+	head, tuple, tail = q[:open], q[open:open+end+1], q[open+end+1:]
+	if t := strings.TrimSpace(tail); t != "" && !(strings.HasPrefix(t, "ON CONFLICT") && strings.HasSuffix(t, "DO NOTHING")) {
+		return "", "", "", false
+	}
+	return head, tuple, tail, true
+}
+
+// renumber shifts every $N in tuple by by.
+func renumber(tuple string, by int) string {
+	if by == 0 {
+		return tuple
+	}
+	var b strings.Builder
+	for i := 0; i < len(tuple); i++ {
+		c := tuple[i]
+		if c != '$' {
+			b.WriteByte(c)
+			continue
+		}
+		j := i + 1
+		for j < len(tuple) && tuple[j] >= '0' && tuple[j] <= '9' {
+			j++
+		}
+		n, _ := strconv.Atoi(tuple[i+1 : j])
+		b.WriteString("$" + strconv.Itoa(n+by))
+		i = j - 1
+	}
+	return b.String()
+}
+
+var errCommitRolledBack = errors.New("the transaction had failed and was rolled back")
 
 // flush sends what is held.
 func (p *pipeline) flush(ctx context.Context) error {
@@ -123,7 +220,7 @@ func (s *Store) inPipelinedTx(ctx context.Context, fn func(*Tx) error) (err erro
 			p.abort()
 		}
 	}()
-	if err := fn(&Tx{tx: conn, s: s, pipe: p}); err != nil {
+	if err := fn(&Tx{conn: conn, s: s, pipe: p}); err != nil {
 		return err
 	}
 	p.add("commit", "COMMIT", nil)

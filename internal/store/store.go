@@ -104,7 +104,10 @@ func (s *Store) DB() *sql.DB { return s.db.DB }
 // Tx is a write transaction. Every multi-statement change goes through InTx, so a failed
 // request changes nothing.
 type Tx struct {
-	tx   txConn  // SQLite: the group writer's *sql.Tx; PostgreSQL: the *sql.Conn the transaction runs on
+	// conn is the group writer's *sql.Tx (SQLite) or the *sql.Conn the transaction runs on
+	// (PostgreSQL). Statements go through exec, query, queryRow or raw, which send what the
+	// pipeline holds first: used directly, a statement could run before BEGIN.
+	conn txConn
 	stx  *sql.Tx // SQLite: the same transaction, for its prepared statements
 	s    *Store
 	prep func(context.Context, string) *sql.Stmt // SQLite's statement cache; nil on PostgreSQL (pgx caches)
@@ -136,7 +139,7 @@ func (tx *Tx) raw(ctx context.Context) (txConn, error) {
 	if err := tx.pipe.flush(ctx); err != nil {
 		return nil, err
 	}
-	return tx.tx, nil
+	return tx.conn, nil
 }
 
 func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
@@ -146,7 +149,7 @@ func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, erro
 	if st := tx.stmt(ctx, q); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
-	return tx.tx.ExecContext(ctx, q, args...)
+	return tx.conn.ExecContext(ctx, q, args...)
 }
 
 // execLater runs a write whose result nobody reads. On PostgreSQL it waits in the pipeline
@@ -171,7 +174,7 @@ func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) scanner {
 	if st := tx.stmt(ctx, q); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
-	return tx.tx.QueryRowContext(ctx, q, args...)
+	return tx.conn.QueryRowContext(ctx, q, args...)
 }
 
 // errRow is a row whose query could not be sent.
@@ -186,7 +189,7 @@ func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, erro
 	if st := tx.stmt(ctx, q); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
-	return tx.tx.QueryContext(ctx, q, args...)
+	return tx.conn.QueryContext(ctx, q, args...)
 }
 
 // InTx runs fn in a write transaction, committing if it returns nil. On SQLite, fn may share

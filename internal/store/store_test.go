@@ -608,3 +608,59 @@ func testBulkFlags(t *testing.T, st *store.Store) {
 		t.Errorf("sign-overdue ticket read back as %+v", gb)
 	}
 }
+
+// TestPipelinedTransactions: PostgreSQL's pipelined transactions keep what a transaction
+// promises. A row lock taken by the first statement holds until the end, and a transaction
+// whose function swallowed a failed statement does not report a commit. (SQLite has no
+// row locks, and a failed statement there does not end its transaction.)
+func TestPipelinedTransactions(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			if b.Name != "postgres" {
+				t.Skip("PostgreSQL only: row locks and aborted transactions")
+			}
+			st := b.Open(t)
+			tk := newTicket("锁", time.Now())
+			insert(t, st, tk)
+			err := st.InTx(ctx, func(tx *store.Tx) error {
+				if _, err := tx.TicketByIDForUpdate(ctx, tk.ID); err != nil {
+					return err
+				}
+				other := make(chan error)
+				go func() {
+					other <- st.InTx(ctx, func(tx *store.Tx) error {
+						_, err := tx.TicketByIDForUpdate(ctx, tk.ID)
+						return err
+					})
+				}()
+				if err := <-other; !errors.Is(err, store.ErrBusy) {
+					return fmt.Errorf("a second transaction locking the ticket got %v, want ErrBusy", err)
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+
+			at := time.Now()
+			err = st.InTx(ctx, func(tx *store.Tx) error {
+				for _, subject := range []string{"一", "二"} {
+					d := newTicket(subject, at)
+					d.Number = "2026112199911"
+					_ = tx.InsertTicket(ctx, d, ticket.Event{Action: ticket.ActRegister, ToState: ticket.Registered})
+				}
+				_, err := tx.TouchCitizen(ctx, "13900000009", "赵六") // the taken number fails here
+				if err == nil {
+					return errors.New("the taken number did not fail the next statement")
+				}
+				return nil // and the function carries on regardless
+			})
+			if err == nil {
+				t.Fatal("a transaction aborted by a failed statement reported a commit")
+			}
+			if _, err := st.TicketByNumber(ctx, "2026112199911"); !errors.Is(err, store.ErrNotFound) {
+				t.Fatalf("a ticket of the aborted transaction is there: %v", err)
+			}
+		})
+	}
+}

@@ -184,21 +184,34 @@ func (s *Store) ensureDaySequence(ctx context.Context, key string) error {
 
 // InsertTicket stores a new ticket (ID and Number set by the caller) with its first event.
 func (tx *Tx) InsertTicket(ctx context.Context, t *ticket.Ticket, first ticket.Event) error {
-	args := ticketArgs(t)
-	ph := make([]string, len(args))
-	for i := range ph {
-		ph[i] = "$" + strconv.Itoa(i+1)
+	return tx.InsertTickets(ctx, []*ticket.Ticket{t}, []ticket.Event{first})
+}
+
+// InsertTickets stores new tickets with their first events (firsts[i] is ts[i]'s), all the
+// tickets before all the events, so that on PostgreSQL each table's rows go as one statement
+// (mergeInserts).
+func (tx *Tx) InsertTickets(ctx context.Context, ts []*ticket.Ticket, firsts []ticket.Event) error {
+	for _, t := range ts {
+		args := ticketArgs(t)
+		if err := tx.execLater(ctx, "store: insert ticket",
+			`INSERT INTO tickets (`+ticketColumns+`) VALUES `+placeholders(1, len(args), false), args...); err != nil {
+			return err
+		}
 	}
-	if err := tx.execLater(ctx, "store: insert ticket",
-		`INSERT INTO tickets (`+ticketColumns+`) VALUES (`+strings.Join(ph, ", ")+`)`, args...); err != nil {
-		return err
+	for _, t := range ts {
+		if err := tx.syncCoDepartments(ctx, t); err != nil {
+			return err
+		}
 	}
-	if err := tx.syncCoDepartments(ctx, t); err != nil {
-		return err
+	for i, t := range ts {
+		first := firsts[i]
+		first.TicketID = t.ID
+		first.Seq = 1
+		if err := tx.AppendEvent(ctx, &first); err != nil {
+			return err
+		}
 	}
-	first.TicketID = t.ID
-	first.Seq = 1
-	return tx.AppendEvent(ctx, &first)
+	return nil
 }
 
 // UpdateTicket writes t back if nobody changed it since it was read at version t.Version-1,
@@ -279,7 +292,7 @@ func (s *Store) TicketByID(ctx context.Context, id string) (*ticket.Ticket, erro
 
 // TicketForUpdate reads a ticket inside the transaction, locking its row where the database can.
 func (tx *Tx) TicketForUpdate(ctx context.Context, number string) (*ticket.Ticket, error) {
-	return getTicket(ctx, tx.tx, "number", tx.s.dialect.forUpdate, number)
+	return scanTicket(tx.queryRow(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE number = $1`+tx.s.dialect.forUpdate, number))
 }
 
 // TicketEvents returns the ticket's archive in order.

@@ -114,6 +114,19 @@ func (tx *Tx) ClaimDueTimer(ctx context.Context, now time.Time) (*Timer, error) 
 	return t, nil
 }
 
+// EarlierTimerDue tells whether the ticket of tm has another unfired timer due before tm
+// (by now). On PostgreSQL another worker may hold it: its effect must come first.
+func (tx *Tx) EarlierTimerDue(ctx context.Context, tm *Timer, now time.Time) (bool, error) {
+	var n int
+	due := ms(tm.DueAt)
+	err := tx.queryRow(ctx, `SELECT COUNT(*) FROM ticket_timers WHERE ticket_id = $1 AND fired_at IS NULL
+		AND due_at <= $2 AND (due_at < $3 OR (due_at = $3 AND id < $4))`, tm.TicketID, ms(now), due, tm.ID).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("store: earlier timer: %w", err)
+	}
+	return n > 0, nil
+}
+
 // MarkTimerFired records that the timer fired, in the transaction that wrote its effects.
 func (tx *Tx) MarkTimerFired(ctx context.Context, id string, at time.Time, by string) error {
 	_, err := tx.exec(ctx, `UPDATE ticket_timers SET fired_at = $2, fired_by = $3 WHERE id = $1`, id, ms(at), by)
@@ -168,7 +181,7 @@ func (tx *Tx) TicketByIDForUpdate(ctx context.Context, id string) (*ticket.Ticke
 	if tx.s.dialect.name == "postgres" {
 		lock = " FOR UPDATE SKIP LOCKED"
 	}
-	t, err := getTicket(ctx, tx.tx, "id", lock, id)
+	t, err := scanTicket(tx.queryRow(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE id = $1`+lock, id))
 	if errors.Is(err, ErrNotFound) && lock != "" {
 		var n int
 		if tx.queryRow(ctx, `SELECT COUNT(*) FROM tickets WHERE id = $1`, id).Scan(&n) == nil && n == 1 {

@@ -149,7 +149,7 @@ func (w *groupWriter) exec(batch []*writeReq) {
 
 // runOne runs one caller's function inside a savepoint, undoing just its writes on error.
 func (w *groupWriter) runOne(tx *sql.Tx, r *writeReq, touchedAuth *bool) (err error) {
-	t := &Tx{tx: tx, stx: tx, s: w.s, prep: w.prepared, touchedAuth: touchedAuth}
+	t := &Tx{conn: tx, stx: tx, s: w.s, prep: w.prepared, touchedAuth: touchedAuth}
 	if _, err := t.exec(r.ctx, `SAVEPOINT caller`); err != nil {
 		return err
 	}
