@@ -220,19 +220,6 @@ func (s *Scheduler) fireBatch(ctx context.Context) (fired int, more bool, err er
 				}
 				return err
 			}
-			// Workers claim timers in parallel, so another may hold an earlier timer of this
-			// ticket and reach the ticket's lock later: the earlier one must fire first (a
-			// supervision applies only to a ticket already marked overdue).
-			earlier, err := tx.EarlierTimerDue(ctx, tm, now)
-			if err != nil {
-				return err
-			}
-			if earlier {
-				if len(out) > 0 {
-					return nil
-				}
-				return store.ErrBusy
-			}
 			ev, applies := ticket.ApplyTimer(t, tm.Kind, tm.DueAt, now)
 			if !applies {
 				if err := tx.DropTimer(ctx, tm.ID); err != nil {

@@ -97,14 +97,19 @@ func scanTimer(row scanner) (*Timer, error) {
 }
 
 // ClaimDueTimer locks the earliest unfired timer due by now, skipping timers another node
-// is firing (PostgreSQL); nil when none is due.
+// is firing (PostgreSQL); nil when none is due. A timer whose ticket has an earlier one
+// unfired waits for it, even while another worker holds that one: a ticket's timers take
+// effect in due order (a supervision applies only to a ticket already marked overdue).
 func (tx *Tx) ClaimDueTimer(ctx context.Context, now time.Time) (*Timer, error) {
 	lock := ""
 	if tx.s.dialect.name == "postgres" {
 		lock = " FOR UPDATE SKIP LOCKED"
 	}
-	t, err := scanTimer(tx.queryRow(ctx, `SELECT `+timerColumns+` FROM ticket_timers
-		WHERE fired_at IS NULL AND due_at <= $1 ORDER BY due_at LIMIT 1`+lock, ms(now)))
+	t, err := scanTimer(tx.queryRow(ctx, `SELECT `+timerColumns+` FROM ticket_timers AS t
+		WHERE fired_at IS NULL AND due_at <= $1 AND NOT EXISTS (SELECT 1 FROM ticket_timers AS e
+			WHERE e.ticket_id = t.ticket_id AND e.fired_at IS NULL
+			AND (e.due_at < t.due_at OR (e.due_at = t.due_at AND e.id < t.id)))
+		ORDER BY due_at LIMIT 1`+lock, ms(now)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -112,19 +117,6 @@ func (tx *Tx) ClaimDueTimer(ctx context.Context, now time.Time) (*Timer, error) 
 		return nil, fmt.Errorf("store: claim timer: %w", err)
 	}
 	return t, nil
-}
-
-// EarlierTimerDue tells whether the ticket of tm has another unfired timer due before tm
-// (by now). On PostgreSQL another worker may hold it: its effect must come first.
-func (tx *Tx) EarlierTimerDue(ctx context.Context, tm *Timer, now time.Time) (bool, error) {
-	var n int
-	due := ms(tm.DueAt)
-	err := tx.queryRow(ctx, `SELECT COUNT(*) FROM ticket_timers WHERE ticket_id = $1 AND fired_at IS NULL
-		AND due_at <= $2 AND (due_at < $3 OR (due_at = $3 AND id < $4))`, tm.TicketID, ms(now), due, tm.ID).Scan(&n)
-	if err != nil {
-		return false, fmt.Errorf("store: earlier timer: %w", err)
-	}
-	return n > 0, nil
 }
 
 // MarkTimerFired records that the timer fired, in the transaction that wrote its effects.
