@@ -38,3 +38,13 @@ func (c *Citizen) HasTag(tag string) bool {
 	}
 	return false
 }
+
+// TagRepeatCallerIfDue tags a caller repeat (重复来电) once they reach RepeatCallerThreshold
+// requests, and reports whether it added the tag.
+func (c *Citizen) TagRepeatCallerIfDue() bool {
+	if c.TicketCount < RepeatCallerThreshold || c.HasTag(TagRepeatCaller) {
+		return false
+	}
+	c.Tags = append(c.Tags, TagRepeatCaller)
+	return true
+}

@@ -60,8 +60,7 @@ func (tx *Tx) TouchCitizen(ctx context.Context, phone, name string) (*citizen.Ci
 	if err != nil {
 		return nil, fmt.Errorf("store: citizen: %w", err)
 	}
-	if c.TicketCount >= citizen.RepeatCallerThreshold && !c.HasTag(citizen.TagRepeatCaller) {
-		c.Tags = append(c.Tags, citizen.TagRepeatCaller)
+	if c.TagRepeatCallerIfDue() {
 		if err := tx.SaveCitizen(ctx, c); err != nil {
 			return nil, err
 		}
@@ -114,8 +113,7 @@ func (tx *Tx) TouchCitizens(ctx context.Context, phones, names []string) (map[st
 		return nil, fmt.Errorf("store: citizens: %w", err)
 	}
 	for _, c := range out {
-		if c.TicketCount >= citizen.RepeatCallerThreshold && !c.HasTag(citizen.TagRepeatCaller) {
-			c.Tags = append(c.Tags, citizen.TagRepeatCaller)
+		if c.TagRepeatCallerIfDue() {
 			if err := tx.SaveCitizen(ctx, c); err != nil {
 				return nil, err
 			}

@@ -276,23 +276,28 @@ func (tx *Tx) AppendEvent(ctx context.Context, ev *ticket.Event) error {
 		jsonOrNull(ev.Attachments, len(ev.Attachments) == 0), ms(ev.At))
 }
 
-func getTicket(ctx context.Context, q querier, where, lock string, arg any) (*ticket.Ticket, error) {
-	return scanTicket(q.QueryRowContext(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE `+where+` = $1`+lock, arg))
+// ticketWhere is the query for one ticket by a unique column, with a lock clause or "".
+func ticketWhere(col, lock string) string {
+	return `SELECT ` + ticketColumns + ` FROM tickets WHERE ` + col + ` = $1` + lock
+}
+
+func getTicket(ctx context.Context, q querier, col string, arg any) (*ticket.Ticket, error) {
+	return scanTicket(q.QueryRowContext(ctx, ticketWhere(col, ""), arg))
 }
 
 // TicketByNumber reads a ticket by its number.
 func (s *Store) TicketByNumber(ctx context.Context, number string) (*ticket.Ticket, error) {
-	return getTicket(ctx, s.db, "number", "", number)
+	return getTicket(ctx, s.db, "number", number)
 }
 
 // TicketByID reads a ticket by its id.
 func (s *Store) TicketByID(ctx context.Context, id string) (*ticket.Ticket, error) {
-	return getTicket(ctx, s.db, "id", "", id)
+	return getTicket(ctx, s.db, "id", id)
 }
 
 // TicketForUpdate reads a ticket inside the transaction, locking its row where the database can.
 func (tx *Tx) TicketForUpdate(ctx context.Context, number string) (*ticket.Ticket, error) {
-	return scanTicket(tx.queryRow(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE number = $1`+tx.s.dialect.forUpdate, number))
+	return scanTicket(tx.queryRow(ctx, ticketWhere("number", tx.s.dialect.forUpdate), number))
 }
 
 // TicketEvents returns the ticket's archive in order.

@@ -173,7 +173,7 @@ func (tx *Tx) TicketByIDForUpdate(ctx context.Context, id string) (*ticket.Ticke
 	if tx.s.dialect.name == "postgres" {
 		lock = " FOR UPDATE SKIP LOCKED"
 	}
-	t, err := scanTicket(tx.queryRow(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE id = $1`+lock, id))
+	t, err := scanTicket(tx.queryRow(ctx, ticketWhere("id", lock), id))
 	if errors.Is(err, ErrNotFound) && lock != "" {
 		var n int
 		if tx.queryRow(ctx, `SELECT COUNT(*) FROM tickets WHERE id = $1`, id).Scan(&n) == nil && n == 1 {
