@@ -112,16 +112,24 @@ func mergeInserts(stmts []pipedStmt) []pipedStmt {
 const maxMergedArgs = 20000
 
 // splitInsert splits "INSERT INTO t (…) VALUES ($1, …, $n) [ON CONFLICT … DO NOTHING]"
-// into the part before the tuple, the tuple and the part after it.
+// into the part before the tuple, the tuple and the part after it. The store's statements
+// span lines, so VALUES may follow any white space.
 func splitInsert(q string, n int) (head, tuple, tail string, ok bool) {
-	if n == 0 || !strings.HasPrefix(q, "INSERT INTO ") || strings.Contains(q, "RETURNING") {
+	if n == 0 || !strings.HasPrefix(q, "INSERT INTO ") || strings.Contains(q, "RETURNING") ||
+		strings.Count(q, "VALUES") != 1 {
 		return "", "", "", false
 	}
-	at := strings.Index(q, " VALUES (")
-	if at < 0 || strings.Count(q, " VALUES (") != 1 {
+	at := strings.Index(q, "VALUES")
+	if at == 0 || !isSpace(q[at-1]) {
 		return "", "", "", false
 	}
-	open := at + len(" VALUES ")
+	open := at + len("VALUES")
+	for open < len(q) && isSpace(q[open]) {
+		open++
+	}
+	if open == len(q) || q[open] != '(' {
+		return "", "", "", false
+	}
 	end := strings.IndexByte(q[open:], ')')
 	if end < 0 {
 		return "", "", "", false
@@ -132,6 +140,8 @@ func splitInsert(q string, n int) (head, tuple, tail string, ok bool) {
 	}
 	return head, tuple, tail, true
 }
+
+func isSpace(c byte) bool { return c == ' ' || c == '\n' || c == '\t' || c == '\r' }
 
 // renumber shifts every $N in tuple by by.
 func renumber(tuple string, by int) string {

@@ -1,8 +1,13 @@
 package store
 
 import (
+	"context"
+	"fmt"
 	"reflect"
 	"testing"
+	"time"
+
+	"github.com/hotline-dev/hotline/internal/ticket"
 )
 
 func TestMergeInserts(t *testing.T) {
@@ -31,5 +36,44 @@ func TestMergeInserts(t *testing.T) {
 	}
 	if r := renumber("($1, 0, $12)", 24); r != "($25, 0, $36)" {
 		t.Fatalf("renumber: %s", r)
+	}
+}
+
+// The store's own statements span lines: a registration batch's rows must still leave as
+// one statement per table (they once did not, as VALUES followed a newline).
+func TestMergeInsertsOfARegistrationBatch(t *testing.T) {
+	ctx := context.Background()
+	p := &pipeline{}
+	tx := &Tx{s: &Store{}, pipe: p}
+	now := time.Date(2026, 11, 22, 8, 0, 0, 0, time.UTC)
+	var ts []*ticket.Ticket
+	var evs []ticket.Event
+	for i := range 3 {
+		ts = append(ts, &ticket.Ticket{ID: NewID(), Number: fmt.Sprint(2026112200001 + i), State: ticket.Registered,
+			Channel: ticket.ChannelPhone, Subject: "s", CreatedAt: now, UpdatedAt: now, Version: 1})
+		evs = append(evs, ticket.Event{Action: ticket.ActRegister, ToState: ticket.Registered, At: now})
+	}
+	if err := tx.InsertTickets(ctx, ts, evs); err != nil {
+		t.Fatal(err)
+	}
+	for _, tk := range ts {
+		if err := tx.Enqueue(ctx, &OutboxMessage{Channel: "sms", Recipient: "13800000000", TicketID: tk.ID,
+			CreatedAt: now}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tk := range ts {
+		if err := tx.Audit(ctx, AuditEntry{At: now, Action: "ticket.register", ObjectType: "ticket", ObjectID: tk.Number}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := mergeInserts(p.stmts)
+	if len(p.stmts) != 12 || len(got) != 4 {
+		t.Fatalf("%d statements merged into %d, want 12 into 4 (tickets, events, outbox, audit)", len(p.stmts), len(got))
+	}
+	for i, st := range got {
+		if st.what != p.stmts[i*3].what || len(st.args) != 3*len(p.stmts[i*3].args) {
+			t.Errorf("statement %d: %s with %d arguments", i, st.what, len(st.args))
+		}
 	}
 }
