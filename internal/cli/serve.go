@@ -52,6 +52,7 @@ users and tickets. SIGINT or SIGTERM stop the server gracefully.`)
 	if err := noArgs(fs); err != nil {
 		return err
 	}
+	tuneGC()
 	if err := checkTileURL(*mapTiles); err != nil {
 		return err
 	}
