@@ -1,7 +1,6 @@
 package loadtest
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -56,23 +55,31 @@ type HTTPOptions struct {
 }
 
 // CreateOverHTTP registers tickets through POST /api/v1/tickets from opt.Clients clients at
-// once for opt.Duration, each sending its next request as soon as the last is answered.
+// once for opt.Duration, each on its own keep-alive connection (wire) and sending its next
+// request as soon as the last is answered.
 func CreateOverHTTP(ctx context.Context, opt HTTPOptions) (*Result, error) {
-	base := strings.TrimRight(opt.URL, "/")
-	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
-		MaxIdleConns: opt.Clients * 2, MaxIdleConnsPerHost: opt.Clients * 2, IdleConnTimeout: time.Minute}}
+	const path = "/api/v1/tickets"
 	// One request first: a wrong URL or token fails at once with a clear message.
-	body, _ := json.Marshal(ticketBody(mrand.New(mrand.NewPCG(0, 0))))
-	if err := post(ctx, client, base, opt.Token, body); err != nil {
+	first, err := newWire(strings.TrimRight(opt.URL, "/"))
+	if err != nil {
 		return nil, err
 	}
+	body, _ := json.Marshal(ticketBody(mrand.New(mrand.NewPCG(0, 0))))
+	err = first.do(ctx, http.MethodPost, path, opt.Token, body, http.StatusCreated)
+	first.close()
+	if err != nil {
+		return nil, err
+	}
+	wires := make([]*wire, opt.Clients)
 	rngs := make([]*mrand.Rand, opt.Clients)
 	for c := range rngs {
+		wires[c], _ = newWire(strings.TrimRight(opt.URL, "/"))
 		rngs[c] = mrand.New(mrand.NewPCG(uint64(c), 11))
 	}
+	defer closeWires(wires)
 	res := closedLoop(ctx, opt.Clients, opt.Duration, func(c, _ int) error {
 		body, _ := json.Marshal(ticketBody(rngs[c]))
-		return post(ctx, client, base, opt.Token, body)
+		return wires[c].do(ctx, http.MethodPost, path, opt.Token, body, http.StatusCreated)
 	})
 	return res, ctx.Err()
 }
@@ -81,21 +88,30 @@ func CreateOverHTTP(ctx context.Context, opt HTTPOptions) (*Result, error) {
 // for opt.Duration: what the server and this client manage for a request that writes
 // nothing, on the same cores, to set the creation rate beside.
 func GetOverHTTP(ctx context.Context, opt HTTPOptions, path string) (*Result, error) {
-	base := strings.TrimRight(opt.URL, "/")
-	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
-		MaxIdleConns: opt.Clients * 2, MaxIdleConnsPerHost: opt.Clients * 2, IdleConnTimeout: time.Minute}}
-	get := func() error {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+path, nil)
+	wires := make([]*wire, opt.Clients)
+	for c := range wires {
+		w, err := newWire(strings.TrimRight(opt.URL, "/"))
 		if err != nil {
-			return err
+			return nil, err
 		}
-		req.Header.Set("Authorization", "Bearer "+opt.Token)
-		return send(client, req, http.StatusOK)
+		wires[c] = w
 	}
-	if err := get(); err != nil {
+	defer closeWires(wires)
+	get := func(c int) error {
+		return wires[c].do(ctx, http.MethodGet, path, opt.Token, nil, http.StatusOK)
+	}
+	if err := get(0); err != nil {
 		return nil, err
 	}
-	return closedLoop(ctx, opt.Clients, opt.Duration, func(int, int) error { return get() }), ctx.Err()
+	return closedLoop(ctx, opt.Clients, opt.Duration, func(c, _ int) error { return get(c) }), ctx.Err()
+}
+
+func closeWires(ws []*wire) {
+	for _, w := range ws {
+		if w != nil {
+			w.close()
+		}
+	}
 }
 
 // closedLoop runs op from clients goroutines at once until d has passed, each starting its
@@ -185,38 +201,16 @@ func ticketBody(r *mrand.Rand) newTicket {
 	}
 }
 
-func post(ctx context.Context, c *http.Client, base, token string, body []byte) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/api/v1/tickets", bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+token)
-	return send(c, req, http.StatusCreated)
-}
-
 // do sends req and returns the answer's body, or an error when the status is not want.
 func do(c *http.Client, req *http.Request, want int) ([]byte, error) {
-	var b []byte
-	err := exchange(c, req, want, func(r io.Reader) (err error) { b, err = io.ReadAll(r); return err })
-	return b, err
-}
-
-// send is do for answers nobody reads: the body is drained (the connection is then reused)
-// into a pooled buffer instead of a new one per request.
-func send(c *http.Client, req *http.Request, want int) error {
-	return exchange(c, req, want, func(r io.Reader) error { _, err := io.Copy(io.Discard, r); return err })
-}
-
-func exchange(c *http.Client, req *http.Request, want int, read func(io.Reader) error) error {
 	resp, err := c.Do(req)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer resp.Body.Close()
-	if resp.StatusCode != want {
-		b, _ := io.ReadAll(resp.Body)
-		return fmt.Errorf("%s %s: %s: %s", req.Method, req.URL.Path, resp.Status, truncate(strings.TrimSpace(string(b)), 200))
+	b, err := io.ReadAll(resp.Body)
+	if err == nil && resp.StatusCode != want {
+		err = fmt.Errorf("%s %s: %s: %s", req.Method, req.URL.Path, resp.Status, truncate(strings.TrimSpace(string(b)), 200))
 	}
-	return read(resp.Body)
+	return b, err
 }

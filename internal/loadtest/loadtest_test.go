@@ -88,12 +88,20 @@ func TestHTTPAndListAndRaw(t *testing.T) {
 	srv := httptest.NewServer(httpapi.New(httpapi.Deps{Service: workorder.New(st, t.TempDir(), nil), Accounts: acc, Store: st}))
 	defer srv.Close()
 
+	before, err := st.CountTickets(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
 	res, err := CreateOverHTTP(ctx, HTTPOptions{URL: srv.URL, Token: secret, Clients: 4, Duration: 500 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if res.OK == 0 || res.Errors != 0 || res.P50 <= 0 || res.P99 < res.P50 {
 		t.Errorf("http: %+v", res)
+	}
+	// Every creation counted is a ticket stored (plus the one sent first to check the URL).
+	if after, err := st.CountTickets(ctx); err != nil || after-before != res.OK+1 {
+		t.Errorf("%d creations counted, %d tickets stored (%v)", res.OK, after-before-1, err)
 	}
 	if _, err := CreateOverHTTP(ctx, HTTPOptions{URL: srv.URL, Token: "wrong", Clients: 1, Duration: time.Second}); err == nil {
 		t.Error("a wrong token was not reported")
