@@ -23,7 +23,7 @@ func TestDictionaryAPI(t *testing.T) {
 	for _, b := range storetest.Backends(t) {
 		t.Run(b.Name, func(t *testing.T) {
 			e := apitest.New(t, b.Open(t))
-			e.Service.Hooks = append(e.Service.Hooks, kb.IndexHook)
+			kb.Wire(e.Service)
 			var ticket tk
 			if st := e.Do("POST", "/api/v1/tickets", e.Tokens["agent"], map[string]any{"subject": "柳荫湾里小区停水",
 				"description": "从昨天早上开始停水，没有通知", "phone": "13800000011"}, &ticket); st != http.StatusCreated {

@@ -18,7 +18,7 @@ func TestTextAPI(t *testing.T) {
 	for _, b := range storetest.Backends(t) {
 		t.Run(b.Name, func(t *testing.T) {
 			e := apitest.New(t, b.Open(t))
-			e.Service.Hooks = append(e.Service.Hooks, kb.IndexHook)
+			kb.Wire(e.Service)
 			var created []tk
 			for _, body := range []map[string]any{
 				{"subject": "夜间施工噪音扰民", "description": "工地每晚十一点后还在施工，噪音很大", "phone": "13800000001", "address": "幸福路8号"},

@@ -47,7 +47,7 @@ func newCity(t *testing.T, st *store.Store) *city {
 		t.Fatal(err)
 	}
 	svc := workorder.New(st, t.TempDir(), nil)
-	svc.Hooks = append(svc.Hooks, kb.IndexHook)
+	kb.Wire(svc)
 	p := func(role access.Role, dept string) access.Principal {
 		pr, err := svc.PrincipalFor(ctx, "u-"+string(role), string(role), string(role), dept, false)
 		if err != nil {

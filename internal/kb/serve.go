@@ -24,7 +24,7 @@ var (
 // The store's editable city dictionary is learned when the segmenter loads, and edits made
 // by other processes within DictSyncEvery.
 func Serve(ctx context.Context, st *store.Store, svc *workorder.Service, log *slog.Logger) {
-	svc.Hooks = append(svc.Hooks, IndexHook)
+	Wire(svc)
 	UseDictionary(st)
 	go background(ctx, st, log)
 	go syncDictionary(ctx, st, log)

@@ -27,6 +27,7 @@ import (
 	"github.com/hotline-dev/hotline/internal/store"
 	"github.com/hotline-dev/hotline/internal/textseg"
 	"github.com/hotline-dev/hotline/internal/ticket"
+	"github.com/hotline-dev/hotline/internal/workorder"
 )
 
 // DictVersion is the tokenisation version: change it when the embedded dictionaries or the
@@ -70,20 +71,39 @@ func TicketTokens(seg *textseg.Segmenter, subject, description, reply, address s
 		Address: seg.IndexText(address), Dict: v}
 }
 
-// IndexHook is the workorder.TxHook that keeps a ticket's search words in the transaction
-// of every event (registration, reply, merge, edits…): add it to Service.Hooks.
+// Wire makes svc keep the search index: a new ticket's words are made before its
+// registration is written and go in with the row (Service.Tokenize: one index entry, where
+// an UPDATE after the INSERT would write every index of the row twice), and every later
+// event (reply, merge, edits…) rewrites them in its own transaction (indexHook).
 //
-// It does not load the dictionary itself: until the process has used text (a search, a
-// suggestion, an article, a reindex), it only marks the ticket pending, and the first
-// search indexes the pending tickets before it queries (CatchUp). So a server that only
-// registers tickets — the demo loading its data, a node nobody searches on — stays small,
-// and no search ever misses a ticket; once the dictionary is loaded every event writes its
-// words in its own transaction.
-func IndexHook(ctx context.Context, tx *store.Tx, t *ticket.Ticket, ev ticket.Event) error {
+// Neither loads the dictionary: until the process has used text (a search, a suggestion,
+// an article, a reindex), new tickets are written pending and changed ones are marked
+// pending, and the first search indexes the pending tickets before it queries (CatchUp).
+// So a server that only registers tickets — the demo loading its data, a node nobody
+// searches on — stays small, and no search misses a ticket: one registered while the
+// dictionary was loading may be written pending, and the next CatchUp (at most a second
+// later) indexes it.
+func Wire(svc *workorder.Service) {
+	svc.Tokenize = registrationTokens
+	svc.Hooks = append(svc.Hooks, indexHook)
+}
+
+func registrationTokens(t *ticket.Ticket) store.TicketTokens {
 	if !segLoaded.Load() {
-		if ev.Action == ticket.ActRegister {
-			return nil // a new row is pending already (search_dict defaults to '')
-		}
+		return store.TicketTokens{} // pending: search_dict stays ''
+	}
+	seg, err := Segmenter()
+	if err != nil {
+		return store.TicketTokens{}
+	}
+	return TicketTokens(seg, t.Subject, t.Description, t.Reply, t.Address)
+}
+
+func indexHook(ctx context.Context, tx *store.Tx, t *ticket.Ticket, ev ticket.Event) error {
+	if ev.Action == ticket.ActRegister {
+		return nil // written with its words, or pending (registrationTokens)
+	}
+	if !segLoaded.Load() {
 		return tx.MarkTicketUnindexed(ctx, t.ID)
 	}
 	seg, err := Segmenter()
@@ -93,8 +113,9 @@ func IndexHook(ctx context.Context, tx *store.Tx, t *ticket.Ticket, ev ticket.Ev
 	return tx.SetTicketTokens(ctx, t.ID, TicketTokens(seg, t.Subject, t.Description, t.Reply, t.Address))
 }
 
-// IndexAlways makes IndexHook load the dictionary on its first ticket instead of marking
-// tickets pending (tests, and servers that want every write indexed from the start).
+// IndexAlways loads the dictionary now, so that every ticket is indexed as it is written
+// instead of pending until the first search (tests, and servers that want every write
+// indexed from the start).
 func IndexAlways() error { _, err := Segmenter(); return err }
 
 var (

@@ -173,7 +173,7 @@ func (tx *Tx) BulkInsertTickets(ctx context.Context, ts []*ticket.Ticket, evs []
 	}
 	cols, types := ticketColumns, ticketTypes
 	if tokens != nil {
-		cols += `, subject_tokens, body_tokens, address_tokens, search_dict`
+		cols += tokenColumns
 		types = append(slices.Clip(types), "text", "text", "text", "text")
 	}
 	if err := tx.bulkInsertTyped(ctx, "tickets", cols, types, rows); err != nil {

@@ -53,7 +53,7 @@ func TestMergeInsertsOfARegistrationBatch(t *testing.T) {
 			Channel: ticket.ChannelPhone, Subject: "s", CreatedAt: now, UpdatedAt: now, Version: 1})
 		evs = append(evs, ticket.Event{Action: ticket.ActRegister, ToState: ticket.Registered, At: now})
 	}
-	if err := tx.InsertTickets(ctx, ts, evs); err != nil {
+	if err := tx.InsertTickets(ctx, ts, evs, nil); err != nil {
 		t.Fatal(err)
 	}
 	for _, tk := range ts {

@@ -184,17 +184,25 @@ func (s *Store) ensureDaySequence(ctx context.Context, key string) error {
 
 // InsertTicket stores a new ticket (ID and Number set by the caller) with its first event.
 func (tx *Tx) InsertTicket(ctx context.Context, t *ticket.Ticket, first ticket.Event) error {
-	return tx.InsertTickets(ctx, []*ticket.Ticket{t}, []ticket.Event{first})
+	return tx.InsertTickets(ctx, []*ticket.Ticket{t}, []ticket.Event{first}, nil)
 }
 
 // InsertTickets stores new tickets with their first events (firsts[i] is ts[i]'s), all the
 // tickets before all the events, so that on PostgreSQL each table's rows go as one statement
-// (mergeInserts).
-func (tx *Tx) InsertTickets(ctx context.Context, ts []*ticket.Ticket, firsts []ticket.Event) error {
-	for _, t := range ts {
+// (mergeInserts). tokens, when not nil, holds the tickets' search words (a zero entry: none
+// yet, the ticket waits for the index): written with the row, the search index entry is
+// made once, where a later UPDATE would write every index of the row a second time.
+func (tx *Tx) InsertTickets(ctx context.Context, ts []*ticket.Ticket, firsts []ticket.Event, tokens []TicketTokens) error {
+	for i, t := range ts {
 		args := ticketArgs(t)
+		cols := ticketColumns
+		if tokens != nil && tokens[i].Dict != "" {
+			tk := tokens[i]
+			args = append(args, tk.Subject, tk.Body, tk.Address, tk.Dict)
+			cols += tokenColumns
+		}
 		if err := tx.execLater(ctx, "store: insert ticket",
-			`INSERT INTO tickets (`+ticketColumns+`) VALUES `+placeholders(1, len(args), false), args...); err != nil {
+			`INSERT INTO tickets (`+cols+`) VALUES `+placeholders(1, len(args), false), args...); err != nil {
 			return err
 		}
 	}
@@ -213,6 +221,9 @@ func (tx *Tx) InsertTickets(ctx context.Context, ts []*ticket.Ticket, firsts []t
 	}
 	return nil
 }
+
+// tokenColumns are the search words' columns (TicketTokens), after ticketColumns.
+const tokenColumns = `, subject_tokens, body_tokens, address_tokens, search_dict`
 
 // UpdateTicket writes t back if nobody changed it since it was read at version t.Version-1,
 // and appends the event that changed it.

@@ -23,12 +23,13 @@ type registrar struct {
 // registration is one caller's ticket, checked and stamped, waiting to be written, with the
 // service it came through (copies of a service share the registrar; their hooks are its).
 type registration struct {
-	svc  *Service
-	p    access.Principal
-	t    *ticket.Ticket
-	ev   ticket.Event
-	err  error
-	done chan struct{}
+	svc    *Service
+	p      access.Principal
+	t      *ticket.Ticket
+	ev     ticket.Event
+	tokens store.TicketTokens // search words, when Service.Tokenize made them
+	err    error
+	done   chan struct{}
 }
 
 const (
@@ -94,15 +95,16 @@ func writeRegistrations(ctx context.Context, batch []*registration) {
 		}
 		ts := make([]*ticket.Ticket, len(batch))
 		evs := make([]ticket.Event, len(batch))
+		tks := make([]store.TicketTokens, len(batch))
 		for i, r := range batch {
 			num, err := tx.NextTicketNumber(ctx, r.t.CreatedAt)
 			if err != nil {
 				return err
 			}
 			r.t.Number = num
-			ts[i], evs[i] = r.t, r.ev
+			ts[i], evs[i], tks[i] = r.t, r.ev, r.tokens
 		}
-		if err := tx.InsertTickets(ctx, ts, evs); err != nil {
+		if err := tx.InsertTickets(ctx, ts, evs, tks); err != nil {
 			return err
 		}
 		for _, r := range batch {
@@ -119,7 +121,7 @@ func writeRegistrations(ctx context.Context, batch []*registration) {
 	})
 	for _, r := range batch {
 		if err != nil {
-			r.err = r.svc.writeRegistration(ctx, r.p, r.t, r.ev)
+			r.err = r.svc.writeRegistration(ctx, r.p, r.t, r.ev, r.tokens)
 		}
 		if r.err == nil {
 			r.ev.TicketID = r.t.ID

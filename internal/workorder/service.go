@@ -40,8 +40,12 @@ type Service struct {
 	Pause     PausePolicy // nil: CalendarPause
 	Publisher Publisher
 	Hooks     []TxHook
-	Log       *slog.Logger
-	Now       func() time.Time
+	// Tokenize, when set, gives a new ticket's search words, made before its registration
+	// is written so they go in with the row; it gives none (Dict "") while nothing can
+	// segment text yet, and the ticket then waits for the index (kb.Wire sets it).
+	Tokenize func(t *ticket.Ticket) store.TicketTokens
+	Log      *slog.Logger
+	Now      func() time.Time
 
 	// Shared by copies of the service (the demo copies it per ticket clock).
 	registrar   *registrar
@@ -110,17 +114,21 @@ func (s *Service) Register(ctx context.Context, p access.Principal, t *ticket.Ti
 	t.DepartmentID, t.ParentDepartmentID, t.HandlerID = "", "", ""
 	ev := ticket.Event{Action: ticket.ActRegister, Actor: p.UserID, Role: string(p.Role), ToState: ticket.Registered,
 		Note: note, At: now, Data: map[string]any{"channel": string(t.Channel)}}
+	var tk store.TicketTokens
+	if s.Tokenize != nil {
+		tk = s.Tokenize(t) // outside the transaction: segmenting holds up no writer
+	}
 	if s.registrar != nil && s.Store.Driver() == "postgres" {
 		// PostgreSQL spends more on starting each statement and commit than on the rows, so
 		// registrations arriving together are written together. (SQLite's writer already
 		// commits them together, and its statements start cheaply.)
-		r := &registration{svc: s, p: p, t: t, ev: ev, done: make(chan struct{})}
+		r := &registration{svc: s, p: p, t: t, ev: ev, tokens: tk, done: make(chan struct{})}
 		if err := s.registrar.submit(ctx, r); err != nil {
 			return nil, err
 		}
 		return t, nil
 	}
-	if err := s.writeRegistration(ctx, p, t, ev); err != nil {
+	if err := s.writeRegistration(ctx, p, t, ev, tk); err != nil {
 		return nil, err
 	}
 	ev.TicketID = t.ID
@@ -129,7 +137,7 @@ func (s *Service) Register(ctx context.Context, p access.Principal, t *ticket.Ti
 }
 
 // writeRegistration writes one checked and stamped registration in its own transaction.
-func (s *Service) writeRegistration(ctx context.Context, p access.Principal, t *ticket.Ticket, ev ticket.Event) error {
+func (s *Service) writeRegistration(ctx context.Context, p access.Principal, t *ticket.Ticket, ev ticket.Event, tk store.TicketTokens) error {
 	return s.Store.InTx(ctx, func(tx *store.Tx) error {
 		if t.Phone != "" {
 			c, err := tx.TouchCitizen(ctx, t.Phone, t.CitizenName)
@@ -143,7 +151,7 @@ func (s *Service) writeRegistration(ctx context.Context, p access.Principal, t *
 			return err
 		}
 		t.Number = num
-		if err := tx.InsertTicket(ctx, t, ev); err != nil {
+		if err := tx.InsertTickets(ctx, []*ticket.Ticket{t}, []ticket.Event{ev}, []store.TicketTokens{tk}); err != nil {
 			return err
 		}
 		if err := s.runHooks(ctx, tx, t, ev); err != nil {
