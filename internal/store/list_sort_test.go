@@ -3,6 +3,7 @@ package store_test
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -144,6 +145,72 @@ func TestListByDigits(t *testing.T) {
 			}
 			if err != nil || n != 1 {
 				t.Fatalf("a ticket matching by phone and number: listed %d times (%v)", n, err)
+			}
+		})
+	}
+}
+
+// A list split by value (several states) pages through tickets that share one creation
+// instant, across the values and across the page boundary, each once, in (created_at, id)
+// order: PostgreSQL's branches are cut by created_at alone, WITH TIES.
+func TestListSplitKeepsTies(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			st := b.Open(t)
+			base := time.Date(2026, 11, 3, 9, 0, 0, 0, time.UTC)
+			states := []ticket.State{ticket.Registered, ticket.Processing, ticket.Closed}
+			// Twelve at a time share an instant, four of each state, more than a branch's
+			// page (three). Within an instant ids rise as tickets are inserted, then fall,
+			// then rise: whichever order a plan meets equal instants in (a scan's insertion
+			// order, an index's reverse), one instant's is not the list's (id).
+			want := 0
+			for g := range 3 {
+				ids := make([]string, 12)
+				for i := range ids {
+					ids[i] = store.NewID()
+				}
+				if g == 1 {
+					slices.Reverse(ids)
+				}
+				for i := range 12 {
+					tk := newTicket(fmt.Sprintf("t%d-%02d", g, i), base.Add(time.Duration(g)*time.Minute))
+					tk.ID, tk.State = ids[i], states[i%3]
+					insert(t, st, tk)
+					if tk.State != ticket.Closed {
+						want++
+					}
+				}
+			}
+			var got []*ticket.Ticket
+			cursor := ""
+			for page := 0; ; page++ {
+				p, err := st.ListTickets(ctx, store.TicketFilter{States: states[:2], Limit: 2, Cursor: cursor})
+				if err != nil {
+					t.Fatal(err)
+				}
+				got = append(got, p.Tickets...)
+				if cursor = p.NextCursor; cursor == "" {
+					break
+				}
+				if page > 20 {
+					t.Fatal("paging does not end")
+				}
+			}
+			seen := map[string]bool{}
+			for i, tk := range got {
+				if seen[tk.ID] || tk.State == ticket.Closed {
+					t.Fatalf("%s listed twice or closed: %v", tk.Subject, tk.State)
+				}
+				seen[tk.ID] = true
+				if i > 0 {
+					prev := got[i-1]
+					if prev.CreatedAt.Before(tk.CreatedAt) || (prev.CreatedAt.Equal(tk.CreatedAt) && prev.ID < tk.ID) {
+						t.Errorf("%s before %s is not (created_at, id) descending", prev.Subject, tk.Subject)
+					}
+				}
+			}
+			if len(got) != want {
+				t.Errorf("%d tickets over the pages, want %d", len(got), want)
 			}
 		})
 	}

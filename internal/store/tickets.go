@@ -386,10 +386,15 @@ var clockStates = func() string {
 
 // listBranch is one of the disjoint conditions a list is split into, and the index to read
 // it by when the planner would not choose it (empty: its own choice).
-type listBranch struct{ index, cond string }
+// listBranch is one part of a split list: cond, read through index when set (a partial
+// index), or one value of a split filter (byValue).
+type listBranch struct {
+	index, cond string
+	byValue     bool
+}
 
-// maxListBranches bounds how many values of one filter a SQLite list reads as separate
-// ordered ranges (a compound SELECT has at most 500 terms); more walk the created index.
+// maxListBranches bounds how many values of one filter a list reads as separate ordered
+// ranges (a SQLite compound SELECT has at most 500 terms); more walk the created index.
 const maxListBranches = 200
 
 // noDeadline sorts tickets without a deadline after every real one.
@@ -410,24 +415,26 @@ func (s *Store) ListTickets(ctx context.Context, f TicketFilter) (TicketPage, er
 	text := strings.TrimSpace(f.Text)
 	digits := text != "" && isDigits(text)
 	// branches, when set, are disjoint conditions each read as its own ordered page and
-	// merged (see the UNION below). On SQLite a filter of several values (a set of states, a
-	// category or region subtree) is split so: given the IN, SQLite reads every match
-	// through the column's index and sorts them all, and walking the newest-first index
-	// instead skips every newer ticket that does not match (at 1 M tickets with 116 k fresh
-	// registrations on top, 70–78 ms either way). One (value, created_at) index range per
-	// value stops after a page each. Only one filter is split; the others, and any filter
-	// when digits already split the query, walk the newest-first index (the unary + keeps
-	// SQLite off the column's index). PostgreSQL plans all this well on its own.
+	// merged (see the UNION below). A filter of several values (a set of states, a category
+	// or region subtree) is split so: given the IN, SQLite reads every match through the
+	// column's index and sorts them all, and PostgreSQL walks the newest-first index, both
+	// skipping every newer ticket that does not match (at 1 M tickets with 90–116 k fresh
+	// registrations on top, 60–78 ms). One (value, created_at) index range per value stops
+	// after a page each. Only one filter is split; on SQLite the others, and any filter when
+	// digits already split the query, walk the newest-first index (the unary + keeps SQLite
+	// off the column's index).
 	var branches []listBranch
 	ordered := func(col string, vals []string) string {
-		if s.dialect.name == "sqlite" && len(vals) > 1 {
+		if len(vals) > 1 {
 			if branches == nil && !digits && len(vals) <= maxListBranches {
 				for _, v := range vals {
-					branches = append(branches, listBranch{cond: col + " = " + arg(v)})
+					branches = append(branches, listBranch{cond: col + " = " + arg(v), byValue: true})
 				}
 				return ""
 			}
-			col = "+" + col
+			if s.dialect.name == "sqlite" {
+				col = "+" + col
+			}
 		}
 		return in(col, vals)
 	}
@@ -571,31 +578,38 @@ func (s *Store) ListTickets(ctx context.Context, f TicketFilter) (TicketPage, er
 		}
 		q = `SELECT ` + ticketColumns + ` FROM (SELECT * FROM (` + numbers + `) AS by_number UNION SELECT * FROM (` +
 			selectFrom("", byPhone) + order + `) AS by_phone) AS t` + order
-	} else if len(branches) > 0 && s.dialect.name == "sqlite" {
-		// Each branch gives only its page's keys, read from the index and the start of the
-		// row; the merged page's rows are then read whole. Carrying whole rows (with their
-		// descriptions) through the merge cost 97 ms for a category subtree of 76 values at
-		// 1 M tickets on a slow machine.
-		parts := make([]string, len(branches))
-		for i, b := range branches {
-			parts[i] = `SELECT * FROM (` + selectCols(`rowid AS r, id, created_at, handle_deadline`, b.index, b.cond) +
-				order + `) AS b` + strconv.Itoa(i)
-		}
-		q = `SELECT ` + ticketColumns + ` FROM tickets WHERE rowid IN (SELECT r FROM (` +
-			strings.Join(parts, ` UNION ALL `) + `) AS t` + order + `)` + order
 	} else if len(branches) > 0 {
+		// Each branch gives only its page's keys, read from the index and the start of the
+		// row; the merged page's rows are then read whole. Carrying whole rows through the
+		// merge cost SQLite 97 ms for a category subtree of 76 values at 1 M tickets on a
+		// slow machine, and PostgreSQL 28–44 ms planning those 76 branches (keys: 7–11 ms).
+		key := "id"
+		if s.dialect.name == "sqlite" {
+			key = "rowid"
+		}
 		parts := make([]string, len(branches))
 		for i, b := range branches {
-			inner := selectFrom(b.index, b.cond)
-			if b.index != "" && s.dialect.name == "postgres" {
+			inner := selectCols(key+` AS r, id, created_at, handle_deadline`, b.index, b.cond)
+			branchOrder := order
+			switch {
+			case s.dialect.name != "postgres":
+			case b.index != "":
 				// PostgreSQL multiplies the terms' selectivities, expects thousands of matches
 				// and walks the created index through every ticket (370 ms at 1.1 M); the
 				// OFFSET 0 fence makes it read the small partial index and sort what it holds.
 				inner = `SELECT * FROM (` + inner + ` OFFSET 0) AS f`
+			case b.byValue && !byDeadline:
+				// Ordered by created_at alone, the (value, created_at) index gives the order
+				// as it is, and PostgreSQL takes it; ordered by (created_at, id) it may
+				// prefer the created index, which gives that order but skips every newer
+				// ticket of other values. WITH TIES keeps every ticket sharing the page's last
+				// instant, so the merge below still cuts the page by (created_at, id).
+				branchOrder = ` ORDER BY created_at DESC FETCH FIRST ` + strconv.Itoa(limit+1) + ` ROWS WITH TIES`
 			}
-			parts[i] = `SELECT * FROM (` + inner + order + `) AS b` + strconv.Itoa(i)
+			parts[i] = `SELECT * FROM (` + inner + branchOrder + `) AS b` + strconv.Itoa(i)
 		}
-		q = `SELECT ` + ticketColumns + ` FROM (` + strings.Join(parts, ` UNION ALL `) + `) AS t` + order
+		q = `SELECT ` + ticketColumns + ` FROM tickets WHERE ` + key + ` IN (SELECT r FROM (` +
+			strings.Join(parts, ` UNION ALL `) + `) AS t` + order + `)` + order
 	} else {
 		q = selectFrom("", "") + order
 	}
