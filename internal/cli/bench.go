@@ -98,7 +98,7 @@ nothing), which shows what the server and this client manage on the same cores.`
 	if err := noArgs(fs); err != nil {
 		return err
 	}
-	tuneGC()
+	tuneGC(ctx)
 	if *token == "" {
 		return usagef("--token is required")
 	}
@@ -200,7 +200,7 @@ synchronous=FULL, one writer connection); PostgreSQL with a pool of --clients co
 	if err := noArgs(fs); err != nil {
 		return err
 	}
-	tuneGC()
+	tuneGC(ctx)
 	if *clients <= 0 || *duration <= 0 {
 		return usagef("--clients and --duration must be positive")
 	}

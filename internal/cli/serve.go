@@ -52,7 +52,7 @@ users and tickets. SIGINT or SIGTERM stop the server gracefully.`)
 	if err := noArgs(fs); err != nil {
 		return err
 	}
-	tuneGC()
+	tuneGC(ctx)
 	if err := checkTileURL(*mapTiles); err != nil {
 		return err
 	}
