@@ -29,10 +29,12 @@ run:
 	$(GO) run ./cmd/hotline serve --demo
 
 # bench runs everything BENCHMARKS.md reports, on SQLite then PostgreSQL: the database's raw
-# insert rate (before and right after the creation run: these machines' disk and CPU vary
-# from minute to minute), seeding TICKETS tickets, ticket creation over HTTP by CLIENTS
-# clients, list latency at TICKETS tickets, and the server's idle memory. 6–15 minutes at
-# 1 M tickets on the 2-core reference machines (TICKETS=200000: about 3).
+# insert rate (before the seed and after each creation run: these machines' disk and CPU
+# vary from minute to minute), seeding TICKETS tickets with their search words, ticket
+# creation over HTTP by CLIENTS clients before any search and again once a search has loaded
+# the segmenter (every registration then segments its text), list latency at TICKETS
+# tickets, and the server's idle memory. 8–20 minutes at 1 M tickets on the 2-core
+# reference machines (TICKETS=200000: about 4).
 bench: build
 	@$(MAKE) --no-print-directory bench-sqlite
 	@$(MAKE) --no-print-directory bench-postgres
@@ -51,13 +53,17 @@ bench-one:
 	echo "== $(DB)"; \
 	$(BIN) migrate --db '$(DB)' >/dev/null; \
 	$(BIN) bench rawinsert --db '$(RAWDB)' --clients $(CLIENTS) --duration 10s; \
-	$(BIN) bench seed --db '$(DB)' --tickets $(TICKETS); \
+	$(BIN) bench seed --db '$(DB)' --tickets $(TICKETS) --index; \
 	mkdir -p $(DATA); \
 	$(BIN) serve --db '$(DB)' --data $(DATA) --http 127.0.0.1:$(PORT) --sip 127.0.0.1:$(SIPPORT) --log-level warn & pid=$$!; \
 	trap "kill $$pid 2>/dev/null" EXIT; \
 	for i in $$(seq 1 100); do curl -fs http://127.0.0.1:$(PORT)/healthz >/dev/null && break; sleep 0.2; done; \
 	sleep 2; echo "idle RSS of hotline serve: $$(awk '/VmRSS/ {printf "%.1f MB", $$2/1024}' /proc/$$pid/status)"; \
 	token=$$($(BIN) apikey create --db '$(DB)' --name bench --role agent 2>/dev/null); \
+	$(BIN) bench http --url http://127.0.0.1:$(PORT) --token $$token --clients $(CLIENTS) --duration $(DURATION); \
+	$(BIN) bench rawinsert --db '$(RAWDB)' --clients $(CLIENTS) --duration 10s; \
+	echo "one search (loads the segmenter; from now on every registration segments its text):"; \
+	curl -fsS -o /dev/null -w "  GET /api/v1/search: %{http_code} in %{time_total}s\n" -H "Authorization: Bearer $$token" 'http://127.0.0.1:$(PORT)/api/v1/search?q=%E5%99%AA%E9%9F%B3'; \
 	$(BIN) bench http --url http://127.0.0.1:$(PORT) --token $$token --clients $(CLIENTS) --duration $(DURATION); \
 	$(BIN) bench rawinsert --db '$(RAWDB)' --clients $(CLIENTS) --duration 10s; \
 	$(BIN) bench http --url http://127.0.0.1:$(PORT) --token $$token --clients $(CLIENTS) --duration 10s --get /api/v1/auth/me; \
