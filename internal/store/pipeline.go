@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -79,9 +80,9 @@ func mergeInserts(stmts []pipedStmt) []pipedStmt {
 	out := make([]pipedStmt, 0, len(stmts))
 	for i := 0; i < len(stmts); {
 		st := stmts[i]
-		head, tuple, tail, ok := splitInsert(st.q, len(st.args))
+		shape := shapeOf(st.q, len(st.args))
 		j := i + 1
-		if ok {
+		if shape != nil {
 			for j < len(stmts) && stmts[j].q == st.q && (j-i+1)*len(st.args) <= maxMergedArgs {
 				j++
 			}
@@ -91,18 +92,11 @@ func mergeInserts(stmts []pipedStmt) []pipedStmt {
 			i++
 			continue
 		}
-		var q strings.Builder
-		q.WriteString(head)
 		args := make([]any, 0, (j-i)*len(st.args))
 		for k := i; k < j; k++ {
-			if k > i {
-				q.WriteString(", ")
-			}
-			q.WriteString(renumber(tuple, len(args)))
 			args = append(args, stmts[k].args...)
 		}
-		q.WriteString(tail)
-		out = append(out, pipedStmt{what: st.what, q: q.String(), args: args})
+		out = append(out, pipedStmt{what: st.what, q: shape.sql(j - i), args: args})
 		i = j
 	}
 	return out
@@ -110,6 +104,73 @@ func mergeInserts(stmts []pipedStmt) []pipedStmt {
 
 // maxMergedArgs keeps a merged statement well under PostgreSQL's 65 535 parameters.
 const maxMergedArgs = 20000
+
+// insertShape is a one-row INSERT taken apart for merging: the text before the tuple, the
+// tuple as literal pieces around its parameters ($1…$n, in order), and the text after it.
+type insertShape struct {
+	head, tail string
+	pieces     []string // len(params)+1 literal pieces of the tuple
+	params     []int    // the tuple's parameter numbers: 1…n in order
+}
+
+// shapes remembers each statement text's shape (nil: not mergeable); the texts are the
+// store's own constants, a few dozen in all.
+var shapes sync.Map
+
+func shapeOf(q string, n int) *insertShape {
+	if v, ok := shapes.Load(q); ok {
+		return v.(*insertShape)
+	}
+	var sh *insertShape
+	if head, tuple, tail, ok := splitInsert(q, n); ok {
+		sh = &insertShape{head: head, tail: tail}
+		last := 0
+		for i := 0; i < len(tuple); i++ {
+			if tuple[i] != '$' {
+				continue
+			}
+			j := i + 1
+			for j < len(tuple) && tuple[j] >= '0' && tuple[j] <= '9' {
+				j++
+			}
+			p, _ := strconv.Atoi(tuple[i+1 : j])
+			sh.pieces = append(sh.pieces, tuple[last:i])
+			sh.params = append(sh.params, p)
+			last, i = j, j-1
+		}
+		sh.pieces = append(sh.pieces, tuple[last:])
+		for i, p := range sh.params {
+			if p != i+1 { // renumbering row by row needs $1…$n in order
+				sh = nil
+				break
+			}
+		}
+	}
+	shapes.Store(q, sh)
+	return sh
+}
+
+// sql is the statement inserting rows rows, row k's parameters numbered after row k-1's.
+func (sh *insertShape) sql(rows int) string {
+	var b strings.Builder
+	b.Grow(len(sh.head) + len(sh.tail) + rows*(len(sh.params)*6+8))
+	b.WriteString(sh.head)
+	var num []byte
+	for k := range rows {
+		if k > 0 {
+			b.WriteString(", ")
+		}
+		for i, p := range sh.params {
+			b.WriteString(sh.pieces[i])
+			b.WriteByte('$')
+			num = strconv.AppendInt(num[:0], int64(p+k*len(sh.params)), 10)
+			b.Write(num)
+		}
+		b.WriteString(sh.pieces[len(sh.params)])
+	}
+	b.WriteString(sh.tail)
+	return b.String()
+}
 
 // splitInsert splits "INSERT INTO t (…) VALUES ($1, …, $n) [ON CONFLICT … DO NOTHING]"
 // into the part before the tuple, the tuple and the part after it. The store's statements
@@ -138,33 +199,13 @@ func splitInsert(q string, n int) (head, tuple, tail string, ok bool) {
 	if t := strings.TrimSpace(tail); t != "" && !(strings.HasPrefix(t, "ON CONFLICT") && strings.HasSuffix(t, "DO NOTHING")) {
 		return "", "", "", false
 	}
+	if strings.Count(tuple, "$") != n {
+		return "", "", "", false // a parameter outside the tuple, or one used twice
+	}
 	return head, tuple, tail, true
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\n' || c == '\t' || c == '\r' }
-
-// renumber shifts every $N in tuple by by.
-func renumber(tuple string, by int) string {
-	if by == 0 {
-		return tuple
-	}
-	var b strings.Builder
-	for i := 0; i < len(tuple); i++ {
-		c := tuple[i]
-		if c != '$' {
-			b.WriteByte(c)
-			continue
-		}
-		j := i + 1
-		for j < len(tuple) && tuple[j] >= '0' && tuple[j] <= '9' {
-			j++
-		}
-		n, _ := strconv.Atoi(tuple[i+1 : j])
-		b.WriteString("$" + strconv.Itoa(n+by))
-		i = j - 1
-	}
-	return b.String()
-}
 
 var errCommitRolledBack = errors.New("the transaction had failed and was rolled back")
 

@@ -34,8 +34,15 @@ func TestMergeInserts(t *testing.T) {
 	if _, _, _, ok := splitInsert("INSERT INTO t (a) VALUES (lower($1))", 1); ok {
 		t.Fatal("a tuple with a call in it was taken apart")
 	}
-	if r := renumber("($1, 0, $12)", 24); r != "($25, 0, $36)" {
-		t.Fatalf("renumber: %s", r)
+	if _, _, _, ok := splitInsert("INSERT INTO t (a, b) VALUES ($1, $1)", 1); ok {
+		t.Fatal("a tuple using a parameter twice was taken apart")
+	}
+	if shapeOf("INSERT INTO t (a, b) VALUES ($2, $1)", 2) != nil {
+		t.Fatal("a tuple with its parameters out of order was taken apart")
+	}
+	sh := shapeOf("INSERT INTO t (a, b, c)\n\t\tVALUES ($1, 0, $2) ON CONFLICT (a) DO NOTHING", 2)
+	if q := sh.sql(3); q != "INSERT INTO t (a, b, c)\n\t\tVALUES ($1, 0, $2), ($3, 0, $4), ($5, 0, $6) ON CONFLICT (a) DO NOTHING" {
+		t.Fatalf("three rows: %s", q)
 	}
 }
 
