@@ -80,9 +80,9 @@ func TicketTokens(seg *textseg.Segmenter, subject, description, reply, address s
 // an article, a reindex), new tickets are written pending and changed ones are marked
 // pending, and the first search indexes the pending tickets before it queries (CatchUp).
 // So a server that only registers tickets — the demo loading its data, a node nobody
-// searches on — stays small, and no search misses a ticket: one registered while the
-// dictionary was loading may be written pending, and the next CatchUp (at most a second
-// later) indexes it.
+// searches on — stays small. A ticket registered while the dictionary was loading may be
+// written pending; a search that catches up (CatchUp: at most once a second) indexes it
+// first, and so does the background reindex.
 func Wire(svc *workorder.Service) {
 	svc.Tokenize = registrationTokens
 	svc.Hooks = append(svc.Hooks, indexHook)
