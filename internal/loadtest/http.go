@@ -59,24 +59,20 @@ type HTTPOptions struct {
 // request as soon as the last is answered.
 func CreateOverHTTP(ctx context.Context, opt HTTPOptions) (*Result, error) {
 	const path = "/api/v1/tickets"
-	// One request first: a wrong URL or token fails at once with a clear message.
-	first, err := newWire(strings.TrimRight(opt.URL, "/"))
+	wires, err := newWires(opt.URL, opt.Clients)
 	if err != nil {
 		return nil, err
-	}
-	body, _ := json.Marshal(ticketBody(mrand.New(mrand.NewPCG(0, 0))))
-	err = first.do(ctx, http.MethodPost, path, opt.Token, body, http.StatusCreated)
-	first.close()
-	if err != nil {
-		return nil, err
-	}
-	wires := make([]*wire, opt.Clients)
-	rngs := make([]*mrand.Rand, opt.Clients)
-	for c := range rngs {
-		wires[c], _ = newWire(strings.TrimRight(opt.URL, "/"))
-		rngs[c] = mrand.New(mrand.NewPCG(uint64(c), 11))
 	}
 	defer closeWires(wires)
+	// One request first: a wrong URL or token fails at once with a clear message.
+	body, _ := json.Marshal(ticketBody(mrand.New(mrand.NewPCG(0, 0))))
+	if err := wires[0].do(ctx, http.MethodPost, path, opt.Token, body, http.StatusCreated); err != nil {
+		return nil, err
+	}
+	rngs := make([]*mrand.Rand, opt.Clients)
+	for c := range rngs {
+		rngs[c] = mrand.New(mrand.NewPCG(uint64(c), 11))
+	}
 	res := closedLoop(ctx, opt.Clients, opt.Duration, func(c, _ int) error {
 		body, _ := json.Marshal(ticketBody(rngs[c]))
 		return wires[c].do(ctx, http.MethodPost, path, opt.Token, body, http.StatusCreated)
@@ -88,13 +84,9 @@ func CreateOverHTTP(ctx context.Context, opt HTTPOptions) (*Result, error) {
 // for opt.Duration: what the server and this client manage for a request that writes
 // nothing, on the same cores, to set the creation rate beside.
 func GetOverHTTP(ctx context.Context, opt HTTPOptions, path string) (*Result, error) {
-	wires := make([]*wire, opt.Clients)
-	for c := range wires {
-		w, err := newWire(strings.TrimRight(opt.URL, "/"))
-		if err != nil {
-			return nil, err
-		}
-		wires[c] = w
+	wires, err := newWires(opt.URL, opt.Clients)
+	if err != nil {
+		return nil, err
 	}
 	defer closeWires(wires)
 	get := func(c int) error {
@@ -104,14 +96,6 @@ func GetOverHTTP(ctx context.Context, opt HTTPOptions, path string) (*Result, er
 		return nil, err
 	}
 	return closedLoop(ctx, opt.Clients, opt.Duration, func(c, _ int) error { return get(c) }), ctx.Err()
-}
-
-func closeWires(ws []*wire) {
-	for _, w := range ws {
-		if w != nil {
-			w.close()
-		}
-	}
 }
 
 // closedLoop runs op from clients goroutines at once until d has passed, each starting its

@@ -25,7 +25,9 @@ type wire struct {
 	bw         *bufio.Writer
 }
 
-func newWire(base string) (*wire, error) {
+// newWires gives n clients their own connection to base (dialled on first use).
+func newWires(base string, n int) ([]*wire, error) {
+	base = strings.TrimRight(base, "/")
 	u, err := url.Parse(base)
 	if err != nil || u.Scheme != "http" || u.Host == "" {
 		return nil, fmt.Errorf("the load generator needs an http:// URL, not %q", base)
@@ -34,7 +36,17 @@ func newWire(base string) (*wire, error) {
 	if u.Port() == "" {
 		addr = net.JoinHostPort(u.Hostname(), "80")
 	}
-	return &wire{addr: addr, host: u.Host}, nil
+	ws := make([]*wire, max(n, 1))
+	for i := range ws {
+		ws[i] = &wire{addr: addr, host: u.Host}
+	}
+	return ws, nil
+}
+
+func closeWires(ws []*wire) {
+	for _, w := range ws {
+		w.close()
+	}
 }
 
 // do sends one request and reads the whole answer; an answer other than want is an error
