@@ -109,8 +109,7 @@ const maxMergedArgs = 20000
 // tuple as literal pieces around its parameters ($1…$n, in order), and the text after it.
 type insertShape struct {
 	head, tail string
-	pieces     []string // len(params)+1 literal pieces of the tuple
-	params     []int    // the tuple's parameter numbers: 1…n in order
+	pieces     []string // n+1 literal pieces of the tuple, around $1…$n
 }
 
 // shapes remembers each statement text's shape (nil: not mergeable); the texts are the
@@ -125,7 +124,7 @@ func shapeOf(q string, n int) *insertShape {
 	if head, tuple, tail, ok := splitInsert(q, n); ok {
 		sh = &insertShape{head: head, tail: tail}
 		last := 0
-		for i := 0; i < len(tuple); i++ {
+		for i := 0; i < len(tuple) && sh != nil; i++ {
 			if tuple[i] != '$' {
 				continue
 			}
@@ -133,17 +132,15 @@ func shapeOf(q string, n int) *insertShape {
 			for j < len(tuple) && tuple[j] >= '0' && tuple[j] <= '9' {
 				j++
 			}
-			p, _ := strconv.Atoi(tuple[i+1 : j])
-			sh.pieces = append(sh.pieces, tuple[last:i])
-			sh.params = append(sh.params, p)
-			last, i = j, j-1
-		}
-		sh.pieces = append(sh.pieces, tuple[last:])
-		for i, p := range sh.params {
-			if p != i+1 { // renumbering row by row needs $1…$n in order
-				sh = nil
+			if p, _ := strconv.Atoi(tuple[i+1 : j]); p != len(sh.pieces)+1 {
+				sh = nil // renumbering row by row needs $1…$n in order
 				break
 			}
+			sh.pieces = append(sh.pieces, tuple[last:i])
+			last, i = j, j-1
+		}
+		if sh != nil {
+			sh.pieces = append(sh.pieces, tuple[last:])
 		}
 	}
 	shapes.Store(q, sh)
@@ -152,21 +149,22 @@ func shapeOf(q string, n int) *insertShape {
 
 // sql is the statement inserting rows rows, row k's parameters numbered after row k-1's.
 func (sh *insertShape) sql(rows int) string {
+	n := len(sh.pieces) - 1
 	var b strings.Builder
-	b.Grow(len(sh.head) + len(sh.tail) + rows*(len(sh.params)*6+8))
+	b.Grow(len(sh.head) + len(sh.tail) + rows*(n*6+8))
 	b.WriteString(sh.head)
 	var num []byte
 	for k := range rows {
 		if k > 0 {
 			b.WriteString(", ")
 		}
-		for i, p := range sh.params {
+		for i := range n {
 			b.WriteString(sh.pieces[i])
 			b.WriteByte('$')
-			num = strconv.AppendInt(num[:0], int64(p+k*len(sh.params)), 10)
+			num = strconv.AppendInt(num[:0], int64(k*n+i+1), 10)
 			b.Write(num)
 		}
-		b.WriteString(sh.pieces[len(sh.params)])
+		b.WriteString(sh.pieces[n])
 	}
 	b.WriteString(sh.tail)
 	return b.String()
