@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/hotline-dev/hotline/internal/access"
 	"github.com/hotline-dev/hotline/internal/kb"
@@ -16,6 +17,7 @@ What:
   reindex   segment every ticket not yet indexed with this dictionary version (imported,
             seeded, from before the search migration, or after a dictionary change)
   query     search tickets as a centre user would: hotline search query WORDS
+  pending   how many tickets wait for their search words (the indexer's backlog)
 
 Run 'hotline search <what> --help' for its flags.
 `
@@ -24,6 +26,7 @@ func runSearch(ctx context.Context, e *env, args []string) error {
 	return sub(ctx, e, "search", args, map[string]func(context.Context, *env, []string) error{
 		"reindex": runSearchReindex,
 		"query":   runSearchQuery,
+		"pending": runSearchPending,
 	}, searchHelp)
 }
 
@@ -61,6 +64,53 @@ runs and to interrupt: it picks up where it stopped.`)
 	}
 	fmt.Fprintf(e.stdout, "indexed %d tickets and %d knowledge articles (dictionary version %s)\n", n, a, kb.CurrentDictVersion())
 	return nil
+}
+
+func runSearchPending(ctx context.Context, e *env, args []string) error {
+	fs := e.flagSet("search pending", "search pending [--wait 0s] [flags]", `
+Print how many tickets wait for their search words: registered during a burst, or before
+any search loaded the segmenter. A running server's indexer writes them in the background.
+With --wait, poll until none is left (or the time is up) and say how long that took.`)
+	var d dbFlags
+	d.register(fs)
+	wait := fs.Duration("wait", 0, "poll until no ticket is pending, for at most this long")
+	if err := e.parse(fs, args); err != nil {
+		return err
+	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
+	if *wait < 0 {
+		return usagef("--wait must not be negative")
+	}
+	st, err := d.open(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	start := time.Now()
+	for {
+		n, err := st.CountPendingIndex(ctx)
+		if err != nil {
+			return err
+		}
+		if n == 0 || time.Since(start) >= *wait {
+			fmt.Fprintf(e.stdout, "%d tickets wait for their search words", n)
+			if *wait > 0 {
+				fmt.Fprintf(e.stdout, " (after %.1fs)", time.Since(start).Seconds())
+			}
+			fmt.Fprintln(e.stdout)
+			if n > 0 && *wait > 0 {
+				return fmt.Errorf("search index still %d tickets behind after %s", n, *wait)
+			}
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
 }
 
 func runSearchQuery(ctx context.Context, e *env, args []string) error {

@@ -24,8 +24,17 @@ func TestSuggestAndSearchCommands(t *testing.T) {
 	if code, _, stderr := run(t, "import", "tickets", "--db", db, "--csv", csv); code != 0 {
 		t.Fatalf("import: %d %s", code, stderr)
 	}
+	if code, stdout, _ := run(t, "search", "pending", "--db", db); code != 0 || stdout != "298 tickets wait for their search words\n" {
+		t.Fatalf("pending after import: %d %q", code, stdout)
+	}
+	if code, _, stderr := run(t, "search", "pending", "--db", db, "--wait", "300ms"); code != exitError || !strings.Contains(stderr, "298 tickets behind") {
+		t.Fatalf("waiting with nobody indexing: %d %q", code, stderr)
+	}
 	if code, stdout, stderr := run(t, "search", "reindex", "--db", db); code != 0 || !strings.Contains(stdout, "indexed 298 tickets") {
 		t.Fatalf("reindex: %d %q %q", code, stdout, stderr)
+	}
+	if code, stdout, _ := run(t, "search", "pending", "--db", db, "--wait", "5s"); code != 0 || !strings.HasPrefix(stdout, "0 tickets wait") {
+		t.Fatalf("pending after reindex: %d %q", code, stdout)
 	}
 	if code, stdout, stderr := run(t, "search", "query", "--db", db, "噪音"); code != 0 || !strings.Contains(stdout, "<mark>噪音</mark>") {
 		t.Fatalf("search: %d %q %q", code, stdout, stderr)

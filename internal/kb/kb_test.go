@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"os"
 	"reflect"
 	"sort"
@@ -498,5 +500,55 @@ func sameOnBoth(t *testing.T, results map[string][]string) {
 	t.Helper()
 	if len(results) == 2 && !reflect.DeepEqual(results["sqlite"], results["postgres"]) {
 		t.Errorf("sqlite %v, postgres %v", results["sqlite"], results["postgres"])
+	}
+}
+
+// TestIndexerCatchesUp: tickets written without their words (during a burst of
+// registrations, or before the segmenter loaded) are indexed in the background, without a
+// search asking for them first.
+func TestIndexerCatchesUp(t *testing.T) {
+	if err := kb.IndexAlways(); err != nil {
+		t.Fatal(err)
+	}
+	every := kb.IndexerEvery
+	kb.IndexerEvery = 20 * time.Millisecond
+	defer func() { kb.IndexerEvery = every }()
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			c := newCity(t, b.Open(t))
+			for _, tk := range tickets {
+				got, err := c.svc.Register(ctx, c.agent, &ticket.Ticket{Subject: tk.subject, Description: tk.description,
+					Address: tk.address}, "")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := c.st.InTx(ctx, func(tx *store.Tx) error { return tx.MarkTicketUnindexed(ctx, got.ID) }); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if n, err := c.st.CountPendingIndex(ctx); err != nil || n != len(tickets) {
+				t.Fatalf("pending: %d %v", n, err)
+			}
+			sctx, stop := context.WithCancel(ctx)
+			defer stop()
+			kb.Serve(sctx, c.st, c.svc, slog.New(slog.NewTextHandler(io.Discard, nil)))
+			deadline := time.Now().Add(10 * time.Second)
+			for {
+				n, err := c.st.CountPendingIndex(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if n == 0 {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("%d tickets still pending after 10 s", n)
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+			if got := search(t, c, c.agent, "坑洼 人民路"); len(got) != 1 || got[0] != tickets[3].subject {
+				t.Errorf("after the indexer: %v", got)
+			}
+		})
 	}
 }

@@ -12,6 +12,7 @@ import (
 // Intervals of the background work Serve starts.
 var (
 	ReindexEvery  = 10 * time.Minute // index tickets written without the hook (import, bench seed)
+	IndexerEvery  = time.Second      // look for tickets registered without their words
 	RetrainEvery  = 6 * time.Hour    // retrain when the training tickets changed
 	DictSyncEvery = time.Minute      // learn city-dictionary edits made by other processes (hotline dictionary add)
 )
@@ -28,6 +29,49 @@ func Serve(ctx context.Context, st *store.Store, svc *workorder.Service, log *sl
 	UseDictionary(st)
 	go background(ctx, st, log)
 	go syncDictionary(ctx, st, log)
+	go indexer(ctx, st, svc, log)
+}
+
+// Batches of the indexer: small while registrations queue up, so that it gives way to them
+// but the index never stops moving; large otherwise.
+const (
+	indexBatchBusy = 50
+	indexBatch     = 500
+)
+
+// indexer writes the words of tickets registered pending: during a burst of registrations
+// (svc.Busy), and before the segmenter loaded if a search has loaded it since. Nothing is
+// done before text is in use (the first search catches up; CatchUp).
+func indexer(ctx context.Context, st *store.Store, svc *workorder.Service, log *slog.Logger) {
+	t := time.NewTicker(IndexerEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if !segLoaded.Load() {
+			continue
+		}
+		for ctx.Err() == nil {
+			busy := svc.Busy()
+			limit := indexBatch
+			if busy {
+				limit = indexBatchBusy
+			}
+			n, err := indexPending(ctx, st, limit)
+			if err != nil {
+				if ctx.Err() == nil {
+					log.Warn("search: indexer", "err", err)
+				}
+				break
+			}
+			if n < limit || busy {
+				break
+			}
+		}
+	}
 }
 
 func syncDictionary(ctx context.Context, st *store.Store, log *slog.Logger) {

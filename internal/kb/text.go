@@ -79,6 +79,8 @@ func TicketTokens(seg *textseg.Segmenter, subject, description, reply, address s
 // Neither loads the dictionary: until the process has used text (a search, a suggestion,
 // an article, a reindex), new tickets are written pending and changed ones are marked
 // pending, and the first search indexes the pending tickets before it queries (CatchUp).
+// While registrations queue up (workorder.Service.Busy) new tickets are written pending
+// too, and the indexer (Serve) writes their words once the burst is over.
 // So a server that only registers tickets — the demo loading its data, a node nobody
 // searches on — stays small. A ticket registered while the dictionary was loading may be
 // written pending; a search that catches up (CatchUp: at most once a second) indexes it
@@ -119,30 +121,49 @@ func indexHook(ctx context.Context, tx *store.Tx, t *ticket.Ticket, ev ticket.Ev
 func IndexAlways() error { _, err := Segmenter(); return err }
 
 var (
-	catchMu   sync.Mutex
+	indexMu   sync.Mutex // one indexing batch at a time per process: CatchUp and the indexer
 	lastCatch = map[*store.Store]time.Time{}
 )
+
+// catchUpFor bounds how long a search waits for pending tickets to be indexed. After a
+// burst the indexer may be tens of thousands of tickets behind (≈1 500 a second): a search
+// indexes what it can in this time and then answers from the index as it stands.
+var catchUpFor = 2 * time.Second
 
 // CatchUp indexes the tickets marked pending (or never indexed) before a search. It checks
 // at most once a second per store; the check is an equality on an indexed column.
 func CatchUp(ctx context.Context, st *store.Store) error {
-	catchMu.Lock()
-	defer catchMu.Unlock()
+	indexMu.Lock()
+	defer indexMu.Unlock()
 	if time.Since(lastCatch[st]) < time.Second {
 		return nil
 	}
-	for {
+	until := time.Now().Add(catchUpFor)
+	for time.Now().Before(until) {
 		rows, err := st.TicketsToIndex(ctx, "", "", 500)
-		if err != nil || len(rows) == 0 {
-			if err == nil {
-				lastCatch[st] = time.Now()
-			}
+		if err != nil {
 			return err
+		}
+		if len(rows) == 0 {
+			break
 		}
 		if err := indexRows(ctx, st, rows); err != nil {
 			return err
 		}
 	}
+	lastCatch[st] = time.Now()
+	return nil
+}
+
+// indexPending indexes up to limit pending tickets and says how many it found.
+func indexPending(ctx context.Context, st *store.Store, limit int) (int, error) {
+	indexMu.Lock()
+	defer indexMu.Unlock()
+	rows, err := st.TicketsToIndex(ctx, "", "", limit)
+	if err != nil || len(rows) == 0 {
+		return 0, err
+	}
+	return len(rows), indexRows(ctx, st, rows)
 }
 
 func indexRows(ctx context.Context, st *store.Store, rows []store.TicketText) error {
@@ -197,14 +218,7 @@ func indexRowsMemo(ctx context.Context, st *store.Store, rows []store.TicketText
 		toks[i] = store.TicketTokens{Subject: memo.text(seg, r.Subject), Body: memo.text(seg, body),
 			Address: memo.text(seg, r.Address), Dict: memo.version}
 	}
-	return st.InTx(ctx, func(tx *store.Tx) error {
-		for i, r := range rows {
-			if err := tx.SetTicketTokens(ctx, r.ID, toks[i]); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	return st.InTx(ctx, func(tx *store.Tx) error { return tx.SetIndexedTokens(ctx, rows, toks) })
 }
 
 // SeedTokens returns a function giving a ticket's search words as Reindex would make them,

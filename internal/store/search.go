@@ -33,6 +33,50 @@ func (tx *Tx) SetTicketTokens(ctx context.Context, ticketID string, tk TicketTok
 	return nil
 }
 
+// SetIndexedTokens writes the words toks[i] of the tickets rows[i] that TicketsToIndex read,
+// each only if the ticket still has the version it was read with: an event that wrote newer
+// words in between (the index hook, in the event's own transaction) keeps them. PostgreSQL
+// gets one statement for the batch.
+func (tx *Tx) SetIndexedTokens(ctx context.Context, rows []TicketText, toks []TicketTokens) error {
+	if len(rows) != len(toks) {
+		return fmt.Errorf("store: indexed tokens: %d rows, %d token sets", len(rows), len(toks))
+	}
+	if tx.s.dialect.name == "postgres" {
+		cols := make([][]string, 6)
+		for i, r := range rows {
+			tk := toks[i]
+			for c, v := range []string{r.ID, r.Dict, tk.Subject, tk.Body, tk.Address, tk.Dict} {
+				cols[c] = append(cols[c], v)
+			}
+		}
+		_, err := tx.exec(ctx, `UPDATE tickets AS t SET subject_tokens = v.s, body_tokens = v.b,
+			address_tokens = v.a, search_dict = v.d
+			FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS v (id, old, s, b, a, d)
+			WHERE t.id = v.id AND t.search_dict = v.old`, cols[0], cols[1], cols[2], cols[3], cols[4], cols[5])
+		if err != nil {
+			return fmt.Errorf("store: indexed tokens: %w", err)
+		}
+		return nil
+	}
+	for i, r := range rows {
+		tk := toks[i]
+		_, err := tx.exec(ctx, `UPDATE tickets SET subject_tokens = $1, body_tokens = $2, address_tokens = $3, search_dict = $4
+			WHERE id = $5 AND search_dict = $6`, tk.Subject, tk.Body, tk.Address, tk.Dict, r.ID, r.Dict)
+		if err != nil {
+			return fmt.Errorf("store: indexed tokens: %w", err)
+		}
+	}
+	return nil
+}
+
+// CountPendingIndex counts the tickets waiting for their first search words (or marked
+// pending): how far the search index is behind.
+func (s *Store) CountPendingIndex(ctx context.Context) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM tickets WHERE search_dict = ''`).Scan(&n)
+	return n, err
+}
+
 // MarkTicketUnindexed records that a ticket's words are out of date (written while the
 // segmenter was not loaded); the next search or reindex segments it.
 func (tx *Tx) MarkTicketUnindexed(ctx context.Context, ticketID string) error {
@@ -40,9 +84,10 @@ func (tx *Tx) MarkTicketUnindexed(ctx context.Context, ticketID string) error {
 	return err
 }
 
-// TicketText is what the indexer segments.
+// TicketText is what the indexer segments. Dict is the version of the words the row had
+// when it was read (empty: none yet).
 type TicketText struct {
-	ID, Number, Subject, Description, Reply, Address string
+	ID, Number, Subject, Description, Reply, Address, Dict string
 }
 
 // TicketsToIndex returns up to limit tickets segmented with another dictionary version than
@@ -55,7 +100,7 @@ func (s *Store) TicketsToIndex(ctx context.Context, dict, after string, limit in
 	if dict == "" {
 		cond = "search_dict = $1"
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT id, number, subject, description, reply, address FROM tickets
+	rows, err := s.db.QueryContext(ctx, `SELECT id, number, subject, description, reply, address, search_dict FROM tickets
 		WHERE `+cond+` AND id > $2 ORDER BY id LIMIT `+strconv.Itoa(limit), dict, after)
 	if err != nil {
 		return nil, fmt.Errorf("store: tickets to index: %w", err)
@@ -64,7 +109,7 @@ func (s *Store) TicketsToIndex(ctx context.Context, dict, after string, limit in
 	var out []TicketText
 	for rows.Next() {
 		var t TicketText
-		if err := rows.Scan(&t.ID, &t.Number, &t.Subject, &t.Description, &t.Reply, &t.Address); err != nil {
+		if err := rows.Scan(&t.ID, &t.Number, &t.Subject, &t.Description, &t.Reply, &t.Address, &t.Dict); err != nil {
 			return nil, err
 		}
 		out = append(out, t)

@@ -26,6 +26,7 @@ func TestStore(t *testing.T) {
 			t.Run("failed transaction changes nothing", func(t *testing.T) { testRollback(t, b.Open(t)) })
 			t.Run("a write that fails late changes nothing", func(t *testing.T) { testLateFailure(t, b.Open(t)) })
 			t.Run("bulk insert keeps the suspension and sign-for columns", func(t *testing.T) { testBulkFlags(t, b.Open(t)) })
+			t.Run("indexer keeps words written after it read", func(t *testing.T) { testIndexedTokens(t, b.Open(t)) })
 			t.Run("list filters and cursor", func(t *testing.T) { testList(t, b.Open(t)) })
 			t.Run("citizens", func(t *testing.T) { testCitizens(t, b.Open(t)) })
 			t.Run("users sessions keys audit", func(t *testing.T) { testUsers(t, b.Open(t)) })
@@ -662,5 +663,54 @@ func TestPipelinedTransactions(t *testing.T) {
 				t.Fatalf("a ticket of the aborted transaction is there: %v", err)
 			}
 		})
+	}
+}
+
+// testIndexedTokens: the indexer reads pending tickets, segments them outside any
+// transaction and writes their words; a ticket whose words an event rewrote in between
+// keeps the newer words.
+func testIndexedTokens(t *testing.T, st *store.Store) {
+	at := time.Date(2026, 11, 21, 1, 0, 0, 0, time.UTC)
+	a, b := newTicket("占道经营", at), newTicket("噪音扰民", at)
+	a.Number, b.Number = "2026112190001", "2026112190002"
+	evs := []ticket.Event{{ID: store.NewID(), TicketID: a.ID, Seq: 1, Action: ticket.ActRegister, ToState: ticket.Registered, At: at},
+		{ID: store.NewID(), TicketID: b.ID, Seq: 1, Action: ticket.ActRegister, ToState: ticket.Registered, At: at}}
+	if err := st.InTx(ctx, func(tx *store.Tx) error { return tx.BulkInsertTickets(ctx, []*ticket.Ticket{a, b}, evs, nil) }); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := st.CountPendingIndex(ctx); err != nil || n != 2 {
+		t.Fatalf("pending: %d %v, want 2", n, err)
+	}
+	rows, err := st.TicketsToIndex(ctx, "", "", 10)
+	if err != nil || len(rows) != 2 {
+		t.Fatalf("to index: %v %v", rows, err)
+	}
+	newer := store.TicketTokens{Subject: "噪音 扰民 newer", Dict: "v2"}
+	if err := st.InTx(ctx, func(tx *store.Tx) error { return tx.SetTicketTokens(ctx, b.ID, newer) }); err != nil {
+		t.Fatal(err)
+	}
+	toks := make([]store.TicketTokens, len(rows))
+	for i, r := range rows {
+		toks[i] = store.TicketTokens{Subject: r.Subject + " stale", Dict: "v1"}
+	}
+	if err := st.InTx(ctx, func(tx *store.Tx) error { return tx.SetIndexedTokens(ctx, rows, toks) }); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := st.CountPendingIndex(ctx); err != nil || n != 0 {
+		t.Fatalf("pending after indexing: %d %v", n, err)
+	}
+	for id, want := range map[string]string{a.ID: "v1", b.ID: "v2"} {
+		left, err := st.TicketsToIndex(ctx, want, "", 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range left {
+			if r.ID == id {
+				t.Errorf("ticket %s has words of version %q, want %q", id, r.Dict, want)
+			}
+		}
+	}
+	if err := st.InTx(ctx, func(tx *store.Tx) error { return tx.SetIndexedTokens(ctx, rows, toks[:1]) }); err == nil {
+		t.Error("rows and token sets of different lengths were accepted")
 	}
 }

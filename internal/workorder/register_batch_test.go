@@ -92,3 +92,58 @@ func TestRegistrationsTogether(t *testing.T) {
 		})
 	}
 }
+
+// TestBusyLeavesWordsToIndexer: while more registrations are in progress than a centre
+// normally has, a new one is written without its search words (pending, for the indexer)
+// instead of segmenting its text; the others keep theirs.
+func TestBusyLeavesWordsToIndexer(t *testing.T) {
+	st := storetest.SQLite(t)
+	c := newCity(t, st)
+	entered := make(chan struct{})
+	release := make(chan struct{})
+	var mu sync.Mutex
+	calls := 0
+	c.svc.Tokenize = func(tk *ticket.Ticket) store.TicketTokens {
+		mu.Lock()
+		calls++
+		mu.Unlock()
+		entered <- struct{}{}
+		<-release
+		return store.TicketTokens{Subject: tk.Subject, Dict: "v1"}
+	}
+	const held = 4 // registrations segmenting at once: not yet busy
+	var wg sync.WaitGroup
+	errs := make([]error, held)
+	for i := 0; i < held; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = c.svc.Register(ctx, c.agent, &ticket.Ticket{Subject: fmt.Sprintf("路灯不亮 %d", i), Description: "请处理"}, "")
+		}()
+		<-entered
+	}
+	if c.svc.Busy() {
+		t.Fatalf("busy with %d registrations in progress", held)
+	}
+	burst, err := c.svc.Register(ctx, c.agent, &ticket.Ticket{Subject: "井盖缺失", Description: "请处理"}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	close(release)
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("registration %d: %v", i, err)
+		}
+	}
+	if calls != held {
+		t.Errorf("Tokenize called %d times, want %d (not for the registration made while busy)", calls, held)
+	}
+	pending, err := st.TicketsToIndex(ctx, "", "", 10)
+	if err != nil || len(pending) != 1 || pending[0].ID != burst.ID {
+		t.Errorf("pending after the burst: %+v %v, want only %s", pending, err, burst.Number)
+	}
+	if c.svc.Busy() {
+		t.Error("still busy with nothing in progress")
+	}
+}

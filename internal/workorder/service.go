@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/hotline-dev/hotline/internal/access"
@@ -42,13 +43,15 @@ type Service struct {
 	Hooks     []TxHook
 	// Tokenize, when set, gives a new ticket's search words, made before its registration
 	// is written so they go in with the row; it gives none (Dict "") while nothing can
-	// segment text yet, and the ticket then waits for the index (kb.Wire sets it).
+	// segment text yet, and the ticket then waits for the index (kb.Wire sets it). While
+	// registrations queue up (Busy) it is not called: the words are left to the indexer.
 	Tokenize func(t *ticket.Ticket) store.TicketTokens
 	Log      *slog.Logger
 	Now      func() time.Time
 
 	// Shared by copies of the service (the demo copies it per ticket clock).
 	registrar   *registrar
+	registering *atomic.Int32 // registrations in progress (Busy)
 	regions     *refCache[regionRefs]
 	categories  *refCache[map[string]*org.Category]
 	departments *refCache[*org.Tree[org.Department]]
@@ -60,7 +63,7 @@ func New(st *store.Store, dataDir string, log *slog.Logger) *Service {
 		log = slog.Default()
 	}
 	return &Service{Store: st, Files: attach.Files{Dir: dataDir}, Deadlines: CalendarDayDeadlines, Log: log, Now: time.Now,
-		registrar: &registrar{}, regions: newRegionCache(), categories: newCategoryCache(), departments: newDepartmentCache()}
+		registrar: &registrar{}, registering: new(atomic.Int32), regions: newRegionCache(), categories: newCategoryCache(), departments: newDepartmentCache()}
 }
 
 // CalendarDayDeadlines is the default policy until the working-time clock is configured:
@@ -97,6 +100,19 @@ func (s *Service) PrincipalFor(ctx context.Context, userID, username, role, dept
 	return p, nil
 }
 
+// busyRegistrations is how many registrations may be in progress at once before the
+// service counts as busy. A centre's agents and channels register a few tickets a second,
+// rarely more than one at a time; a queue of them means a burst (an outage, a flood of
+// portal requests), and segmenting each ticket's text then (≈130 µs of CPU) would slow
+// taking them in. Their words are written by the indexer soon after (kb).
+const busyRegistrations = 4
+
+// Busy reports whether registrations are queueing up: background work that can wait (the
+// search indexer) gives way while it is.
+func (s *Service) Busy() bool {
+	return s.registering != nil && s.registering.Load() > busyRegistrations
+}
+
 // Register takes in a new request (登记). The ticket's number, id, state and times are set
 // here; the citizen profile is found or created by phone.
 func (s *Service) Register(ctx context.Context, p access.Principal, t *ticket.Ticket, note string) (*ticket.Ticket, error) {
@@ -115,8 +131,14 @@ func (s *Service) Register(ctx context.Context, p access.Principal, t *ticket.Ti
 	ev := ticket.Event{Action: ticket.ActRegister, Actor: p.UserID, Role: string(p.Role), ToState: ticket.Registered,
 		Note: note, At: now, Data: map[string]any{"channel": string(t.Channel)}}
 	var tk store.TicketTokens
-	if s.Tokenize != nil {
-		tk = s.Tokenize(t) // outside the transaction: segmenting holds up no writer
+	if s.registering != nil {
+		n := s.registering.Add(1)
+		defer s.registering.Add(-1)
+		if s.Tokenize != nil && n <= busyRegistrations {
+			tk = s.Tokenize(t) // outside the transaction: segmenting holds up no writer
+		}
+	} else if s.Tokenize != nil {
+		tk = s.Tokenize(t)
 	}
 	if s.registrar != nil && s.Store.Driver() == "postgres" {
 		// PostgreSQL spends more on starting each statement and commit than on the rows, so
