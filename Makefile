@@ -62,9 +62,14 @@ bench-one:
 	token=$$($(BIN) apikey create --db '$(DB)' --name bench --role agent 2>/dev/null); \
 	$(BIN) bench http --url http://127.0.0.1:$(PORT) --token $$token --clients $(CLIENTS) --duration $(DURATION); \
 	$(BIN) bench rawinsert --db '$(RAWDB)' --clients $(CLIENTS) --duration 10s; \
-	echo "one search (loads the segmenter; from now on every registration segments its text):"; \
+	echo "one search (loads the segmenter; from now on registrations segment their text, or leave it to the indexer while busy):"; \
 	curl -fsS -o /dev/null -w "  GET /api/v1/search: %{http_code} in %{time_total}s\n" -H "Authorization: Bearer $$token" 'http://127.0.0.1:$(PORT)/api/v1/search?q=%E5%99%AA%E9%9F%B3'; \
+	echo "the indexer catching up with the tickets of the first run:"; \
+	$(BIN) search pending --db '$(DB)' --wait 600s; \
 	$(BIN) bench http --url http://127.0.0.1:$(PORT) --token $$token --clients $(CLIENTS) --duration $(DURATION); \
+	echo "the indexer catching up with the tickets of the second run:"; \
+	$(BIN) search pending --db '$(DB)'; \
+	$(BIN) search pending --db '$(DB)' --wait 600s; \
 	$(BIN) bench rawinsert --db '$(RAWDB)' --clients $(CLIENTS) --duration 10s; \
 	$(BIN) bench http --url http://127.0.0.1:$(PORT) --token $$token --clients $(CLIENTS) --duration 10s --get /api/v1/auth/me; \
 	$(BIN) bench list --url http://127.0.0.1:$(PORT) --token $$token --db '$(DB)' --rounds $(ROUNDS); \

@@ -177,7 +177,9 @@ func (s *Store) SearchTickets(ctx context.Context, f TicketSearch) ([]TicketHit,
 		// seconds for common words at 1 M tickets. Quoting doubles single quotes
 		// (standard_conforming_strings, on since PostgreSQL 9.1, keeps backslashes).
 		tsq = "to_tsquery('simple', '" + strings.ReplaceAll(f.TSQuery, "'", "''") + "')"
-		where = append(where, searchWeekVector+" @@ "+tsq)
+		// A ticket without words matches nothing; saying so lets the planner use the words
+		// index, which leaves such tickets out (schemaLeanTicketIndexes).
+		where = append(where, searchWeekVector+" @@ "+tsq, "t.search_dict <> ''")
 		newest = " ORDER BY t.created_at DESC, t.id DESC"
 	} else {
 		if strings.TrimSpace(f.FTS5) == "" {
@@ -367,7 +369,8 @@ func (s *Store) CountTrainingTickets(ctx context.Context) (int, error) {
 	return n, err
 }
 
-// searchWeekVector is the expression tickets_search_week indexes (schemaSearchWeek),
+// searchWeekVector is the expression tickets_words_week indexes (schemaSearchWeek,
+// schemaLeanTicketIndexes),
 // written as in the index so that the planner uses it: the ticket's words plus the lexeme
 // of its creation week.
 const searchWeekVector = "(t.search || array_to_tsvector(ARRAY['@w' || (t.created_at / 604800000)::text]))"
