@@ -29,7 +29,7 @@ func Serve(ctx context.Context, st *store.Store, svc *workorder.Service, log *sl
 	UseDictionary(st)
 	go background(ctx, st, log)
 	go syncDictionary(ctx, st, log)
-	go indexer(ctx, st, svc, log)
+	go indexer(ctx, st, svc, IndexerEvery, log)
 }
 
 // Batches of the indexer: small while registrations queue up, so that it gives way to them
@@ -42,8 +42,8 @@ const (
 // indexer writes the words of tickets registered pending: during a burst of registrations
 // (svc.Busy), and before the segmenter loaded if a search has loaded it since. Nothing is
 // done before text is in use (the first search catches up; CatchUp).
-func indexer(ctx context.Context, st *store.Store, svc *workorder.Service, log *slog.Logger) {
-	t := time.NewTicker(IndexerEvery)
+func indexer(ctx context.Context, st *store.Store, svc *workorder.Service, every time.Duration, log *slog.Logger) {
+	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
 		select {

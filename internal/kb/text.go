@@ -126,8 +126,9 @@ var (
 )
 
 // catchUpFor bounds how long a search waits for pending tickets to be indexed. After a
-// burst the indexer may be tens of thousands of tickets behind (≈1 500 a second): a search
-// indexes what it can in this time and then answers from the index as it stands.
+// burst the indexer may be tens of thousands of tickets behind (it writes about 2 000 a
+// second): a search indexes what it can in this time, then answers from the index as it
+// stands.
 var catchUpFor = 2 * time.Second
 
 // CatchUp indexes the tickets marked pending (or never indexed) before a search. It checks
