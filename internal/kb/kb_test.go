@@ -552,3 +552,31 @@ func TestIndexerCatchesUp(t *testing.T) {
 		})
 	}
 }
+
+// TestSearchWaitsBoundedForBacklog: a search indexes pending tickets only for a bounded
+// time, then answers from the index as it stands; the next one goes on where it stopped.
+func TestSearchWaitsBoundedForBacklog(t *testing.T) {
+	c := newCity(t, storetest.SQLite(t))
+	if err := kb.IndexAlways(); err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.svc.Register(ctx, c.agent, &ticket.Ticket{Subject: tickets[0].subject, Description: tickets[0].description}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.st.InTx(ctx, func(tx *store.Tx) error { return tx.MarkTicketUnindexed(ctx, got.ID) }); err != nil {
+		t.Fatal(err)
+	}
+	old := kb.SetCatchUpFor(0)
+	defer kb.SetCatchUpFor(old)
+	if hits := search(t, c, c.agent, "噪音"); len(hits) != 0 {
+		t.Errorf("a search with no time to catch up found %v", hits)
+	}
+	if n, err := c.st.CountPendingIndex(ctx); err != nil || n != 1 {
+		t.Fatalf("pending: %d %v, want 1", n, err)
+	}
+	kb.SetCatchUpFor(old)
+	if hits := search(t, c, c.agent, "噪音"); len(hits) != 1 {
+		t.Errorf("after catching up: %v", hits)
+	}
+}

@@ -78,9 +78,12 @@ func (s *Store) CountPendingIndex(ctx context.Context) (int, error) {
 }
 
 // MarkTicketUnindexed records that a ticket's words are out of date (written while the
-// segmenter was not loaded); the next search or reindex segments it.
+// segmenter was not loaded); the next search or reindex segments it. Its old words go: a
+// pending ticket has none on either database (PostgreSQL's words index leaves pending
+// tickets out, so SQLite must not find them by stale words either).
 func (tx *Tx) MarkTicketUnindexed(ctx context.Context, ticketID string) error {
-	_, err := tx.exec(ctx, `UPDATE tickets SET search_dict = '' WHERE id = $1`, ticketID)
+	_, err := tx.exec(ctx, `UPDATE tickets SET subject_tokens = '', body_tokens = '', address_tokens = '', search_dict = ''
+		WHERE id = $1`, ticketID)
 	return err
 }
 
