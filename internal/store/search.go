@@ -73,7 +73,7 @@ func (tx *Tx) SetIndexedTokens(ctx context.Context, rows []TicketText, toks []Ti
 // pending): how far the search index is behind.
 func (s *Store) CountPendingIndex(ctx context.Context) (int, error) {
 	var n int
-	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM tickets WHERE search_dict = ''`).Scan(&n)
+	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM tickets WHERE search_dict = ''`).Scan(&n) // tickets_words_pending
 	return n, err
 }
 
@@ -96,15 +96,18 @@ type TicketText struct {
 // TicketsToIndex returns up to limit tickets segmented with another dictionary version than
 // dict (or never), with ids after after (a keyset cursor: each batch starts where the last
 // one ended instead of skipping the rows already done), for hotline search reindex.
-// With dict "" it returns only rows never indexed (or marked pending): an equality on an
-// indexed column, cheap enough to run before a search.
+// With dict "" it returns only rows never indexed (or marked pending), oldest first, and
+// ignores after: the pending rows' own index (tickets_words_pending) holds nothing else, so
+// this is cheap enough to run before a search and every second in the indexer.
 func (s *Store) TicketsToIndex(ctx context.Context, dict, after string, limit int) ([]TicketText, error) {
-	cond := "search_dict <> $1"
-	if dict == "" {
-		cond = "search_dict = $1"
+	// The literal '' lets either planner match the partial index's predicate.
+	q := `WHERE search_dict = '' ORDER BY created_at LIMIT ` + strconv.Itoa(limit)
+	args := []any{}
+	if dict != "" {
+		q = `WHERE search_dict <> $1 AND id > $2 ORDER BY id LIMIT ` + strconv.Itoa(limit)
+		args = []any{dict, after}
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT id, number, subject, description, reply, address, search_dict FROM tickets
-		WHERE `+cond+` AND id > $2 ORDER BY id LIMIT `+strconv.Itoa(limit), dict, after)
+	rows, err := s.db.QueryContext(ctx, `SELECT id, number, subject, description, reply, address, search_dict FROM tickets `+q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: tickets to index: %w", err)
 	}
