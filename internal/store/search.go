@@ -376,9 +376,8 @@ func (s *Store) CountTrainingTickets(ctx context.Context) (int, error) {
 }
 
 // searchWeekVector is the expression tickets_words_week indexes (schemaSearchWeek,
-// schemaLeanTicketIndexes),
-// written as in the index so that the planner uses it: the ticket's words plus the lexeme
-// of its creation week.
+// schemaLeanTicketIndexes), written as in the index so that the planner uses it: the
+// ticket's words plus the lexeme of its creation week.
 const searchWeekVector = "(t.search || array_to_tsvector(ARRAY['@w' || (t.created_at / 604800000)::text]))"
 
 const weekMS = 604800000
