@@ -96,7 +96,7 @@ func newAPI(deps Deps) *api {
 		reg.MustRegister(deps.Voice.Server.Collector()) // calls, queues and agents on /metrics
 	}
 	a := &api{svc: deps.Service, accounts: deps.Accounts, st: deps.Store, log: deps.Log, ready: deps.Ready, secureCookie: deps.SecureCookie,
-		metrics: newMetrics(reg), mux: http.NewServeMux(), voice: deps.Voice, mapConfig: deps.Map,
+		metrics: newMetrics(reg, deps.Store), mux: http.NewServeMux(), voice: deps.Voice, mapConfig: deps.Map,
 		portal: newPortalState(deps.Portal), clock: deps.Clock}
 	a.registerRoutes()
 	o := open311.New(open311.Deps{Service: deps.Service, Accounts: deps.Accounts, Store: deps.Store, Log: deps.Log,

@@ -5,9 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"math"
 	"mime/multipart"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -499,9 +501,16 @@ func testSystem(t *testing.T, e *apitest.Env) {
 	b, _ = io.ReadAll(res.Body)
 	res.Body.Close()
 	for _, want := range []string{`hotline_http_requests_total{code="201",method="POST",route="POST /api/v1/tickets"}`,
-		`hotline_tickets_created_total{channel="phone"}`, "go_goroutines", `route="POST /api/v1/tickets/{number}/dispatch"`} {
+		`hotline_tickets_created_total{channel="phone"}`, "go_goroutines", `route="POST /api/v1/tickets/{number}/dispatch"`,
+		"\nhotline_search_pending_tickets "} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("metrics lack %s", want)
+		}
+	}
+	if _, after, ok := strings.Cut(string(b), "\nhotline_search_pending_tickets "); ok {
+		line, _, _ := strings.Cut(after, "\n")
+		if v, err := strconv.ParseFloat(line, 64); err != nil || v < 0 || math.IsNaN(v) {
+			t.Errorf("search backlog on /metrics: %q", line)
 		}
 	}
 	var m struct {

@@ -1,9 +1,11 @@
 package httpapi
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"log/slog"
+	"math"
 	"net/http"
 	"runtime/debug"
 	"strconv"
@@ -15,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/hotline-dev/hotline/internal/access"
+	"github.com/hotline-dev/hotline/internal/store"
 )
 
 type metrics struct {
@@ -30,7 +33,7 @@ func newRegistry() *prometheus.Registry {
 	return reg
 }
 
-func newMetrics(reg *prometheus.Registry) *metrics {
+func newMetrics(reg *prometheus.Registry, st *store.Store) *metrics {
 	m := &metrics{
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "hotline_http_requests_total",
@@ -48,6 +51,21 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 		handler: promhttp.HandlerFor(reg, promhttp.HandlerOpts{}),
 	}
 	reg.MustRegister(m.requests, m.latency, m.created)
+	if st != nil {
+		reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "hotline_search_pending_tickets",
+			Help: "Tickets waiting for their search words: the search indexer's backlog after a burst of registrations.",
+		}, func() float64 {
+			// A count on the pending tickets' own index, at scrape time.
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			n, err := st.CountPendingIndex(ctx)
+			if err != nil {
+				return math.NaN()
+			}
+			return float64(n)
+		}))
+	}
 	return m
 }
 
