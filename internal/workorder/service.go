@@ -130,15 +130,14 @@ func (s *Service) Register(ctx context.Context, p access.Principal, t *ticket.Ti
 	t.DepartmentID, t.ParentDepartmentID, t.HandlerID = "", "", ""
 	ev := ticket.Event{Action: ticket.ActRegister, Actor: p.UserID, Role: string(p.Role), ToState: ticket.Registered,
 		Note: note, At: now, Data: map[string]any{"channel": string(t.Channel)}}
-	var tk store.TicketTokens
+	busy := false
 	if s.registering != nil {
-		n := s.registering.Add(1)
+		busy = s.registering.Add(1) > busyRegistrations
 		defer s.registering.Add(-1)
-		if s.Tokenize != nil && n <= busyRegistrations {
-			tk = s.Tokenize(t) // outside the transaction: segmenting holds up no writer
-		}
-	} else if s.Tokenize != nil {
-		tk = s.Tokenize(t)
+	}
+	var tk store.TicketTokens
+	if s.Tokenize != nil && !busy {
+		tk = s.Tokenize(t) // outside the transaction: segmenting holds up no writer
 	}
 	if s.registrar != nil && s.Store.Driver() == "postgres" {
 		// PostgreSQL spends more on starting each statement and commit than on the rows, so
