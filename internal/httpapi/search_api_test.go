@@ -37,9 +37,10 @@ func TestTextAPI(t *testing.T) {
 					SubjectHTML string `json:"subject_html"`
 				} `json:"items"`
 				AnyWord bool `json:"any_word"`
+				Pending *int `json:"pending"`
 			}
 			var h hits
-			if st := e.Do("GET", "/api/v1/search?q="+url.QueryEscape("噪音"), e.Tokens["agent"], nil, &h); st != 200 || len(h.Items) != 2 {
+			if st := e.Do("GET", "/api/v1/search?q="+url.QueryEscape("噪音"), e.Tokens["agent"], nil, &h); st != 200 || len(h.Items) != 2 || h.Pending == nil || *h.Pending != 0 {
 				t.Fatalf("search 噪音: %d %+v", st, h)
 			}
 			if st := e.Do("GET", "/api/v1/search?q="+url.QueryEscape("停车"), e.Tokens["agent"], nil, &h); st != 200 || len(h.Items) != 1 || h.Items[0].SubjectHTML != "小区<mark>停车</mark>费上涨" {

@@ -30,6 +30,7 @@ type searchHit struct {
 type searchAnswer struct {
 	Items   []searchHit `json:"items"`
 	AnyWord bool        `json:"any_word" doc:"no ticket had every word; these have some"`
+	Pending int         `json:"pending" doc:"tickets not yet searchable by their words: registered in a burst, waiting for the search indexer (seconds); a number or phone search finds them"`
 }
 
 func (a *api) searchTickets(w http.ResponseWriter, r *http.Request, c *caller) {
@@ -68,7 +69,7 @@ func (a *api) searchTickets(w http.ResponseWriter, r *http.Request, c *caller) {
 		a.textFail(w, r, err)
 		return
 	}
-	out := searchAnswer{Items: make([]searchHit, 0, len(res.Hits)), AnyWord: res.Any}
+	out := searchAnswer{Items: make([]searchHit, 0, len(res.Hits)), AnyWord: res.Any, Pending: res.Pending}
 	for _, h := range res.Hits {
 		out.Items = append(out.Items, searchHit{Ticket: n.view(c.Principal, h.Ticket), Score: h.Score, SubjectHTML: h.Subject, SnippetHTML: h.Snippet})
 	}

@@ -569,14 +569,14 @@ func TestSearchWaitsBoundedForBacklog(t *testing.T) {
 	}
 	old := kb.SetCatchUpFor(0)
 	defer kb.SetCatchUpFor(old)
-	if hits := search(t, c, c.agent, "噪音"); len(hits) != 0 {
-		t.Errorf("a search with no time to catch up found %v", hits)
+	if res, err := kb.SearchTickets(ctx, c.st, c.agent, kb.SearchQuery{Q: "噪音"}); err != nil || len(res.Hits) != 0 || res.Pending != 1 {
+		t.Errorf("a search with no time to catch up: %+v %v, want no hits and 1 pending", res, err)
 	}
 	if n, err := c.st.CountPendingIndex(ctx); err != nil || n != 1 {
 		t.Fatalf("pending: %d %v, want 1", n, err)
 	}
 	kb.SetCatchUpFor(old)
-	if hits := search(t, c, c.agent, "噪音"); len(hits) != 1 {
-		t.Errorf("after catching up: %v", hits)
+	if res, err := kb.SearchTickets(ctx, c.st, c.agent, kb.SearchQuery{Q: "噪音"}); err != nil || len(res.Hits) != 1 || res.Pending != 0 {
+		t.Errorf("after catching up: %+v %v, want 1 hit and none pending", res, err)
 	}
 }

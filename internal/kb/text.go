@@ -300,10 +300,12 @@ type TicketHit struct {
 }
 
 // SearchResult is a page of hits. Any is true when no ticket had every word and the hits
-// are those with any of them.
+// are those with any of them. Pending counts the tickets a word search could not see yet:
+// registered in a burst, their words still waiting for the indexer.
 type SearchResult struct {
-	Hits []TicketHit
-	Any  bool
+	Hits    []TicketHit
+	Any     bool
+	Pending int
 }
 
 // SearchTickets searches tickets the principal may see: digits as a ticket number prefix or
@@ -344,6 +346,10 @@ func SearchTickets(ctx context.Context, st *store.Store, p access.Principal, q S
 	if err := CatchUp(ctx, st); err != nil {
 		return SearchResult{}, err
 	}
+	pending, err := st.CountPendingIndex(ctx)
+	if err != nil {
+		return SearchResult{}, err
+	}
 	query := seg.Query(text)
 	if len(query) == 0 {
 		return SearchResult{}, nil
@@ -355,7 +361,7 @@ func SearchTickets(ctx context.Context, st *store.Store, p access.Principal, q S
 	if err != nil {
 		return SearchResult{}, err
 	}
-	var res SearchResult
+	res := SearchResult{Pending: pending}
 	if len(hits) == 0 && q.Offset == 0 && len(query) > 1 {
 		f.FTS5, f.TSQuery = query.FTS5Any(), query.TSQueryAny()
 		if hits, err = st.SearchTickets(ctx, f); err != nil {
