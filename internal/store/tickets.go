@@ -384,8 +384,6 @@ var clockStates = func() string {
 	return strings.Join(q, ", ")
 }()
 
-// listBranch is one of the disjoint conditions a list is split into, and the index to read
-// it by when the planner would not choose it (empty: its own choice).
 // listBranch is one part of a split list: cond, read through index when set (a partial
 // index), or one value of a split filter (byValue).
 type listBranch struct {
