@@ -141,15 +141,12 @@ func CatchUp(ctx context.Context, st *store.Store) error {
 	}
 	until := time.Now().Add(catchUpFor)
 	for time.Now().Before(until) {
-		rows, err := st.TicketsToIndex(ctx, "", "", 500)
+		n, err := indexPendingLocked(ctx, st, 500)
 		if err != nil {
 			return err
 		}
-		if len(rows) == 0 {
+		if n == 0 {
 			break
-		}
-		if err := indexRows(ctx, st, rows); err != nil {
-			return err
 		}
 	}
 	lastCatch[st] = time.Now()
@@ -160,6 +157,11 @@ func CatchUp(ctx context.Context, st *store.Store) error {
 func indexPending(ctx context.Context, st *store.Store, limit int) (int, error) {
 	indexMu.Lock()
 	defer indexMu.Unlock()
+	return indexPendingLocked(ctx, st, limit)
+}
+
+// indexPendingLocked is indexPending for a caller holding indexMu.
+func indexPendingLocked(ctx context.Context, st *store.Store, limit int) (int, error) {
 	rows, err := st.TicketsToIndex(ctx, "", "", limit)
 	if err != nil || len(rows) == 0 {
 		return 0, err
