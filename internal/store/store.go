@@ -182,14 +182,30 @@ type errRow struct{ err error }
 
 func (r errRow) Scan(...any) error { return r.err }
 
-func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	if err := tx.pipe.flush(ctx); err != nil {
-		return nil, err
+// rowSet is what a query answers: *sql.Rows, or the rows of a query that went in one
+// round trip with what the pipeline held.
+type rowSet interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+	Close() error
+}
+
+func (tx *Tx) query(ctx context.Context, q string, args ...any) (rowSet, error) {
+	if tx.pipe != nil && len(tx.pipe.stmts) > 0 {
+		return tx.pipe.query(ctx, q, args)
 	}
+	var rows *sql.Rows
+	var err error
 	if st := tx.stmt(ctx, q); st != nil {
-		return st.QueryContext(ctx, args...)
+		rows, err = st.QueryContext(ctx, args...)
+	} else {
+		rows, err = tx.conn.QueryContext(ctx, q, args...)
 	}
-	return tx.conn.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err // not a nil *sql.Rows in a non-nil rowSet
+	}
+	return rows, nil
 }
 
 // InTx runs fn in a write transaction, committing if it returns nil. On SQLite, fn may share
