@@ -11,6 +11,7 @@ TICKETS   ?= 1000000
 CLIENTS   ?= 32
 DURATION  ?= 20s
 ROUNDS    ?= 30
+RATIO_ROUNDS ?= 5
 BENCH_DIR ?= /tmp/hotline-bench
 PG_ADMIN  ?= postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
 PG_BENCH  ?= postgres://postgres@127.0.0.1:5432/hotline_bench?sslmode=disable
@@ -60,17 +61,13 @@ bench-one:
 	for i in $$(seq 1 100); do curl -fs http://127.0.0.1:$(PORT)/healthz >/dev/null && break; sleep 0.2; done; \
 	sleep 2; echo "idle RSS of hotline serve: $$(awk '/VmRSS/ {printf "%.1f MB", $$2/1024}' /proc/$$pid/status)"; \
 	token=$$($(BIN) apikey create --db '$(DB)' --name bench --role agent 2>/dev/null); \
-	$(BIN) bench http --url http://127.0.0.1:$(PORT) --token $$token --clients $(CLIENTS) --duration $(DURATION); \
-	$(BIN) bench rawinsert --db '$(RAWDB)' --clients $(CLIENTS) --duration 10s; \
+	$(BIN) bench http --url http://127.0.0.1:$(PORT) --token $$token --clients $(CLIENTS) --duration $(DURATION) --against '$(RAWDB)'; \
 	echo "one search (loads the segmenter; from now on registrations segment their text, or leave it to the indexer while busy):"; \
 	curl -fsS -o /dev/null -w "  GET /api/v1/search: %{http_code} in %{time_total}s\n" -H "Authorization: Bearer $$token" 'http://127.0.0.1:$(PORT)/api/v1/search?q=%E5%99%AA%E9%9F%B3'; \
 	echo "the indexer catching up with the tickets of the first run:"; \
 	$(BIN) search pending --db '$(DB)' --wait 600s; \
-	$(BIN) bench http --url http://127.0.0.1:$(PORT) --token $$token --clients $(CLIENTS) --duration $(DURATION); \
-	echo "the indexer catching up with the tickets of the second run:"; \
-	$(BIN) search pending --db '$(DB)'; \
-	$(BIN) search pending --db '$(DB)' --wait 600s; \
-	$(BIN) bench rawinsert --db '$(RAWDB)' --clients $(CLIENTS) --duration 10s; \
+	echo "search in use: $(RATIO_ROUNDS) creation runs, each followed by the raw insert rate once the indexer has caught up:"; \
+	$(BIN) bench http --url http://127.0.0.1:$(PORT) --token $$token --clients $(CLIENTS) --duration 10s --against '$(RAWDB)' --rounds $(RATIO_ROUNDS); \
 	$(BIN) bench http --url http://127.0.0.1:$(PORT) --token $$token --clients $(CLIENTS) --duration 10s --get /api/v1/auth/me; \
 	$(BIN) bench list --url http://127.0.0.1:$(PORT) --token $$token --db '$(DB)' --rounds $(ROUNDS); \
 	echo "RSS of hotline serve after the load: $$(awk '/VmRSS/ {printf "%.1f MB", $$2/1024}' /proc/$$pid/status)"

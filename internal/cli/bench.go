@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -81,17 +82,23 @@ indexes are dropped for the load and built once after it.`)
 }
 
 func runBenchHTTP(ctx context.Context, e *env, args []string) error {
-	fs := e.flagSet("bench http", "bench http --url URL --token T [--clients 32] [--duration 20s] [--get PATH]", `
+	fs := e.flagSet("bench http", "bench http --url URL --token T [--clients 32] [--duration 20s] [--against DSN] [--rounds 1] [--get PATH]", `
 Create tickets over HTTP (POST /api/v1/tickets) from --clients concurrent clients for
 --duration and print the throughput and the latency percentiles. The token is an API key
 with a role that may register tickets (hotline apikey create --name bench --role agent).
-With --get PATH the clients read PATH instead (e.g. /api/v1/auth/me: a request that writes
-nothing), which shows what the server and this client manage on the same cores.`)
+With --against DSN each creation run is followed by the database's raw insert rate
+(bench rawinsert, as long and with as many clients, once the server's search indexer has
+written the words it left for later) and the ratio of the two; --rounds N
+alternates them N times and prints the median ratio, as one pair on a noisy machine says
+little. With --get PATH the clients read PATH instead (e.g. /api/v1/auth/me: a request that
+writes nothing), which shows what the server and this client manage on the same cores.`)
 	url := fs.String("url", "http://127.0.0.1:8080", "base URL of a running hotline serve")
 	token := fs.String("token", "", "API key (bearer token)")
 	clients := fs.Int("clients", 32, "concurrent clients")
 	duration := fs.Duration("duration", 20*time.Second, "how long to run")
 	get := fs.String("get", "", "read this path instead of creating tickets, e.g. /api/v1/auth/me")
+	against := fs.String("against", "", "database to measure the raw insert rate on after each creation run (the server's --db)")
+	rounds := fs.Int("rounds", 1, "creation runs (each followed by a raw insert run with --against)")
 	if err := e.parse(fs, args); err != nil {
 		return err
 	}
@@ -102,8 +109,11 @@ nothing), which shows what the server and this client manage on the same cores.`
 	if *token == "" {
 		return usagef("--token is required")
 	}
-	if *clients <= 0 || *duration <= 0 {
-		return usagef("--clients and --duration must be positive")
+	if *clients <= 0 || *duration <= 0 || *rounds <= 0 {
+		return usagef("--clients, --duration and --rounds must be positive")
+	}
+	if *get != "" && (*against != "" || *rounds != 1) {
+		return usagef("--get reads: it takes neither --against nor --rounds")
 	}
 	opt := loadtest.HTTPOptions{URL: *url, Token: *token, Clients: *clients, Duration: *duration}
 	if *get != "" {
@@ -121,19 +131,54 @@ nothing), which shows what the server and this client manage on the same cores.`
 		}
 		return nil
 	}
-	res, err := loadtest.CreateOverHTTP(ctx, opt)
-	if err != nil {
-		return err
+	var rates, ratios []float64
+	for range *rounds {
+		res, err := loadtest.CreateOverHTTP(ctx, opt)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "http create: %d clients, %d tickets in %.1fs: %.0f tickets/s; latency p50 %s p95 %s p99 %s; %d errors\n",
+			*clients, res.OK, res.Elapsed.Seconds(), res.PerSecond(), ms(res.P50), ms(res.P95), ms(res.P99), res.Errors)
+		if res.Errors > 0 {
+			fmt.Fprintf(e.stdout, "  first error: %s\n", res.FirstError)
+		}
+		if res.OK == 0 {
+			return fmt.Errorf("no ticket was created")
+		}
+		rates = append(rates, res.PerSecond())
+		if *against == "" {
+			continue
+		}
+		if first, left, waited, err := loadtest.SettleIndexer(ctx, *url, 10*time.Minute); err != nil {
+			return err
+		} else if first > 0 {
+			fmt.Fprintf(e.stdout, "  %d tickets waited for their search words; %.1fs later %d still did\n", first, waited.Seconds(), left)
+		}
+		raw, err := loadtest.RawInsert(ctx, *against, *clients, *duration)
+		if err != nil {
+			return err
+		}
+		ratios = append(ratios, res.PerSecond()/raw.PerSecond())
+		fmt.Fprintf(e.stdout, "  then raw insert (%s): %.0f rows/s; creation ÷ raw = %.2f\n", raw.Driver, raw.PerSecond(), ratios[len(ratios)-1])
 	}
-	fmt.Fprintf(e.stdout, "http create: %d clients, %d tickets in %.1fs: %.0f tickets/s; latency p50 %s p95 %s p99 %s; %d errors\n",
-		*clients, res.OK, res.Elapsed.Seconds(), res.PerSecond(), ms(res.P50), ms(res.P95), ms(res.P99), res.Errors)
-	if res.Errors > 0 {
-		fmt.Fprintf(e.stdout, "  first error: %s\n", res.FirstError)
-	}
-	if res.OK == 0 {
-		return fmt.Errorf("no ticket was created")
+	if *rounds > 1 {
+		fmt.Fprintf(e.stdout, "median of %d rounds: %.0f tickets/s", *rounds, median(rates))
+		if len(ratios) > 0 {
+			fmt.Fprintf(e.stdout, ", creation ÷ raw %.2f (lowest %.2f, highest %.2f)", median(ratios), slices.Min(ratios), slices.Max(ratios))
+		}
+		fmt.Fprintln(e.stdout)
 	}
 	return nil
+}
+
+// median of xs (the mean of the middle two when their count is even).
+func median(xs []float64) float64 {
+	s := slices.Sorted(slices.Values(xs))
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
 }
 
 func runBenchList(ctx context.Context, e *env, args []string) error {

@@ -198,3 +198,57 @@ func do(c *http.Client, req *http.Request, want int) ([]byte, error) {
 	}
 	return b, err
 }
+
+// SettleIndexer waits, for at most limit, while the server at base is writing the search
+// words of tickets registered during a burst (the gauge hotline_search_pending_tickets on
+// /metrics falling), so that a measurement after a creation run has the machine to itself.
+// It returns as soon as nothing is pending or the count stops falling (before any search
+// the server indexes nothing), and reports how many were pending at first and at the end.
+func SettleIndexer(ctx context.Context, base string, limit time.Duration) (first, pending int, waited time.Duration, err error) {
+	start := time.Now()
+	first, last := -1, -1
+	for {
+		n, err := pendingTickets(ctx, strings.TrimRight(base, "/")+"/metrics")
+		if err != nil {
+			return first, 0, time.Since(start), err
+		}
+		if first < 0 {
+			first = n
+		}
+		if n == 0 || n == last || time.Since(start) >= limit {
+			return first, n, time.Since(start), nil
+		}
+		last = n
+		select {
+		case <-ctx.Done():
+			return first, n, time.Since(start), ctx.Err()
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+func pendingTickets(ctx context.Context, metricsURL string) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, metricsURL, nil)
+	if err != nil {
+		return 0, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(string(body), "\n") {
+		if v, ok := strings.CutPrefix(line, "hotline_search_pending_tickets "); ok {
+			var n float64
+			if _, err := fmt.Sscan(v, &n); err != nil {
+				return 0, fmt.Errorf("%s: %q: %w", metricsURL, line, err)
+			}
+			return int(n), nil
+		}
+	}
+	return 0, fmt.Errorf("%s has no hotline_search_pending_tickets", metricsURL)
+}
