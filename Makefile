@@ -32,9 +32,9 @@ run:
 # bench runs everything BENCHMARKS.md reports, on SQLite then PostgreSQL: the database's raw
 # insert rate (before the seed and after each creation run: these machines' disk and CPU
 # vary from minute to minute), seeding TICKETS tickets with their search words, ticket
-# creation over HTTP by CLIENTS clients before any search and again once a search has loaded
-# the segmenter (every registration then segments its text), list latency at TICKETS
-# tickets, and the server's idle memory. 8–20 minutes at 1 M tickets on the 2-core
+# creation over HTTP by CLIENTS clients before any search and then RATIO_ROUNDS times once a
+# search has loaded the segmenter (the median ratio to the raw rate is the figure), list
+# latency at TICKETS tickets, and the server's idle memory. 8–20 minutes at 1 M tickets on the 2-core
 # reference machines (TICKETS=200000: about 4).
 bench: build
 	@$(MAKE) --no-print-directory bench-sqlite

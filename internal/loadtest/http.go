@@ -202,11 +202,13 @@ func do(c *http.Client, req *http.Request, want int) ([]byte, error) {
 // SettleIndexer waits, for at most limit, while the server at base is writing the search
 // words of tickets registered during a burst (the gauge hotline_search_pending_tickets on
 // /metrics falling), so that a measurement after a creation run has the machine to itself.
-// It returns as soon as nothing is pending or the count stops falling (before any search
-// the server indexes nothing), and reports how many were pending at first and at the end.
+// It returns as soon as nothing is pending or the count has stopped falling for
+// settleQuiet (before any search the server indexes nothing), and reports how many were
+// pending at first and at the end.
 func SettleIndexer(ctx context.Context, base string, limit time.Duration) (first, pending int, waited time.Duration, err error) {
 	start := time.Now()
 	first, last := -1, -1
+	var since time.Time // when the count last fell
 	for {
 		n, err := pendingTickets(ctx, strings.TrimRight(base, "/")+"/metrics")
 		if err != nil {
@@ -215,10 +217,12 @@ func SettleIndexer(ctx context.Context, base string, limit time.Duration) (first
 		if first < 0 {
 			first = n
 		}
-		if n == 0 || n == last || time.Since(start) >= limit {
+		if n != last {
+			last, since = n, time.Now()
+		}
+		if n == 0 || time.Since(since) >= settleQuiet || time.Since(start) >= limit {
 			return first, n, time.Since(start), nil
 		}
-		last = n
 		select {
 		case <-ctx.Done():
 			return first, n, time.Since(start), ctx.Err()
@@ -226,6 +230,10 @@ func SettleIndexer(ctx context.Context, base string, limit time.Duration) (first
 		}
 	}
 }
+
+// settleQuiet is how long the backlog must stay unchanged to count as settled: several of
+// the indexer's one-second rounds (kb.IndexerEvery), as a poll can fall just before one.
+const settleQuiet = 3500 * time.Millisecond
 
 func pendingTickets(ctx context.Context, metricsURL string) (int, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, metricsURL, nil)

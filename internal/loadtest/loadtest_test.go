@@ -2,7 +2,10 @@ package loadtest
 
 import (
 	"context"
+	"fmt"
+	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
 	"time"
 
@@ -173,4 +176,47 @@ func BenchmarkCreateOverHTTP(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ReportMetric(res.PerSecond(), "tickets/s")
+}
+
+// SettleIndexer waits while the server's backlog of tickets without search words falls, and
+// no longer than that: it stops at zero, once the count has stood still for a while (no
+// search has loaded the segmenter), or at its limit; a server without the gauge is an error.
+func TestSettleIndexer(t *testing.T) {
+	var mu sync.Mutex
+	counts := []int{300, 300, 200, 50, 0}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		if r.URL.Path != "/metrics" {
+			http.NotFound(w, r)
+			return
+		}
+		n := counts[0]
+		if len(counts) > 1 {
+			counts = counts[1:]
+		}
+		fmt.Fprintf(w, "# HELP hotline_search_pending_tickets x\nhotline_search_pending_tickets %d\nother_metric 1\n", n)
+	}))
+	defer srv.Close()
+	ctx := context.Background()
+	first, left, waited, err := SettleIndexer(ctx, srv.URL, time.Minute)
+	if err != nil || first != 300 || left != 0 || waited < 4*time.Second || waited > 8*time.Second {
+		t.Errorf("falling backlog: first %d left %d after %s, %v; want 300, 0 after about 4s", first, left, waited, err)
+	}
+
+	mu.Lock()
+	counts = []int{120}
+	mu.Unlock()
+	first, left, waited, err = SettleIndexer(ctx, srv.URL, time.Minute)
+	if err != nil || first != 120 || left != 120 || waited < settleQuiet || waited > settleQuiet+3*time.Second {
+		t.Errorf("standing backlog: first %d left %d after %s, %v; want 120 left after %s", first, left, waited, err, settleQuiet)
+	}
+	first, left, waited, err = SettleIndexer(ctx, srv.URL, 1500*time.Millisecond)
+	if err != nil || left != 120 || waited > 3*time.Second {
+		t.Errorf("limit: left %d after %s, %v", left, waited, err)
+	}
+
+	if _, _, _, err := SettleIndexer(ctx, srv.URL+"/elsewhere", time.Minute); err == nil {
+		t.Error("no gauge: no error")
+	}
 }
