@@ -29,18 +29,10 @@ type pipeline struct {
 type pipedStmt struct {
 	what, q string
 	args    []any
-	read    func(pgx.Rows) error // a query held for its answer (addQuery); nil for a write
 }
 
 func (p *pipeline) add(what, q string, args []any) {
 	p.stmts = append(p.stmts, pipedStmt{what: what, q: q, args: args})
-}
-
-// addQuery holds a query whose rows read takes when the batch it goes with is answered:
-// something the transaction will need a little later, asked for in a round trip it makes
-// anyway.
-func (p *pipeline) addQuery(what, q string, args []any, read func(pgx.Rows) error) {
-	p.stmts = append(p.stmts, pipedStmt{what: what, q: q, args: args, read: read})
 }
 
 // send sends what is held, followed by query when it is not empty, and reports the first
@@ -65,13 +57,6 @@ func (p *pipeline) send(ctx context.Context, query string, args []any) (br pgx.B
 	}
 	br = p.pc.SendBatch(ctx, b)
 	for _, st := range stmts {
-		if st.read != nil {
-			if err := readPiped(br, st.read); err != nil {
-				br.Close()
-				return nil, fmt.Errorf("%s: %w", st.what, p.d.mapErr(err))
-			}
-			continue
-		}
 		tag, err := br.Exec()
 		if err == nil && st.q == "COMMIT" && tag.String() == "ROLLBACK" {
 			// PostgreSQL answers COMMIT in a transaction an earlier error aborted by rolling
@@ -86,31 +71,6 @@ func (p *pipeline) send(ctx context.Context, query string, args []any) (br pgx.B
 	return br, nil
 }
 
-// holdsQuery reports whether a query held for its answer waits to be sent.
-func (p *pipeline) holdsQuery() bool {
-	if p == nil {
-		return false
-	}
-	for _, st := range p.stmts {
-		if st.read != nil {
-			return true
-		}
-	}
-	return false
-}
-
-func readPiped(br pgx.BatchResults, read func(pgx.Rows) error) error {
-	rows, err := br.Query()
-	if err == nil {
-		err = read(rows)
-	}
-	rows.Close()
-	if err == nil {
-		err = rows.Err()
-	}
-	return err
-}
-
 // mergeInserts turns runs of the same one-row INSERT into multi-row INSERTs: a batch of
 // registrations then costs PostgreSQL one executor start-up per table instead of one per
 // row. Only plain VALUES inserts merge (an ON CONFLICT DO NOTHING may: rows of one
@@ -122,8 +82,8 @@ func mergeInserts(stmts []pipedStmt) []pipedStmt {
 		st := stmts[i]
 		shape := shapeOf(st.q, len(st.args))
 		j := i + 1
-		if shape != nil && st.read == nil {
-			for j < len(stmts) && stmts[j].q == st.q && stmts[j].read == nil && (j-i+1)*len(st.args) <= maxMergedArgs {
+		if shape != nil {
+			for j < len(stmts) && stmts[j].q == st.q && (j-i+1)*len(st.args) <= maxMergedArgs {
 				j++
 			}
 		}

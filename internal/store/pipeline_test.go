@@ -14,20 +14,19 @@ func TestMergeInserts(t *testing.T) {
 	ev := "INSERT INTO ticket_events (id, seq) VALUES ($1, $2)"
 	ob := "INSERT INTO outbox (id, key) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING"
 	up := "INSERT INTO citizens (id, phone) VALUES ($1, $2) ON CONFLICT (phone) DO UPDATE SET n = 1"
-	st := func(what, q string, args ...any) pipedStmt { return pipedStmt{what: what, q: q, args: args} }
 	got := mergeInserts([]pipedStmt{
-		st("begin", "BEGIN"),
-		st("e", ev, "a", 1), st("e", ev, "b", 2), st("e", ev, "c", 3),
-		st("o", ob, "x", "k"), st("o", ob, "y", "k"),
-		st("u", up, "p", "1"), st("u", up, "q", "1"),
-		st("e", ev, "d", 4),
+		{"begin", "BEGIN", nil},
+		{"e", ev, []any{"a", 1}}, {"e", ev, []any{"b", 2}}, {"e", ev, []any{"c", 3}},
+		{"o", ob, []any{"x", "k"}}, {"o", ob, []any{"y", "k"}},
+		{"u", up, []any{"p", "1"}}, {"u", up, []any{"q", "1"}},
+		{"e", ev, []any{"d", 4}},
 	})
 	want := []pipedStmt{
-		st("begin", "BEGIN"),
-		st("e", "INSERT INTO ticket_events (id, seq) VALUES ($1, $2), ($3, $4), ($5, $6)", "a", 1, "b", 2, "c", 3),
-		st("o", "INSERT INTO outbox (id, key) VALUES ($1, $2), ($3, $4) ON CONFLICT (key) DO NOTHING", "x", "k", "y", "k"),
-		st("u", up, "p", "1"), st("u", up, "q", "1"), // DO UPDATE must not see a row twice
-		st("e", ev, "d", 4),
+		{"begin", "BEGIN", nil},
+		{"e", "INSERT INTO ticket_events (id, seq) VALUES ($1, $2), ($3, $4), ($5, $6)", []any{"a", 1, "b", 2, "c", 3}},
+		{"o", "INSERT INTO outbox (id, key) VALUES ($1, $2), ($3, $4) ON CONFLICT (key) DO NOTHING", []any{"x", "k", "y", "k"}},
+		{"u", up, []any{"p", "1"}}, {"u", up, []any{"q", "1"}}, // DO UPDATE must not see a row twice
+		{"e", ev, []any{"d", 4}},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("merged:\n%v\nwant:\n%v", got, want)

@@ -22,7 +22,6 @@ func TestStore(t *testing.T) {
 		t.Run(b.Name, func(t *testing.T) {
 			t.Run("migrations", func(t *testing.T) { testMigrations(t, b) })
 			t.Run("numbers unique under concurrency", func(t *testing.T) { testNumbers(t, b.Open(t)) })
-			t.Run("numbers reserved ahead", func(t *testing.T) { testReservedNumbers(t, b.Open(t)) })
 			t.Run("ticket round trip and versions", func(t *testing.T) { testTicketRoundTrip(t, b.Open(t)) })
 			t.Run("failed transaction changes nothing", func(t *testing.T) { testRollback(t, b.Open(t)) })
 			t.Run("a write that fails late changes nothing", func(t *testing.T) { testLateFailure(t, b.Open(t)) })
@@ -148,64 +147,6 @@ func testNumbers(t *testing.T, st *store.Store) {
 	for i, n := range numbers {
 		if want := fmt.Sprintf("20261122%05d", i+1); n != want {
 			t.Fatalf("number %d is %s, want %s (gapless, unique, Shanghai date)", i, n, want)
-		}
-	}
-}
-
-// testReservedNumbers: transactions that reserve numbers for several tickets (a batch of
-// registrations), some more than one block and some none at all, still give every ticket a
-// unique number without gaps; a reservation left unused in a committed transaction keeps its
-// numbers for the next.
-func testReservedNumbers(t *testing.T, st *store.Store) {
-	at := time.Date(2026, 11, 23, 2, 0, 0, 0, time.UTC)
-	var mu sync.Mutex
-	var numbers []string
-	var wg sync.WaitGroup
-	errs := make(chan error, 4)
-	for w := range 4 {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			for i, n := range []int{1, 20, 0, 7, 33, 2} {
-				err := st.InTx(ctx, func(tx *store.Tx) error {
-					if err := tx.ReserveTicketNumbers(ctx, at, max(n, 1)); err != nil {
-						return err
-					}
-					for k := range n {
-						tk := newTicket(fmt.Sprintf("r%d-%d-%d", w, i, k), at)
-						num, err := tx.NextTicketNumber(ctx, at)
-						if err != nil {
-							return err
-						}
-						tk.Number = num
-						if err := tx.InsertTicket(ctx, tk, ticket.Event{Action: ticket.ActRegister, ToState: ticket.Registered}); err != nil {
-							return err
-						}
-						mu.Lock()
-						numbers = append(numbers, num)
-						mu.Unlock()
-					}
-					return nil
-				})
-				if err != nil {
-					errs <- err
-					return
-				}
-			}
-		}(w)
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Fatal(err)
-	}
-	if len(numbers) != 4*63 {
-		t.Fatalf("%d numbers, want %d", len(numbers), 4*63)
-	}
-	sort.Strings(numbers)
-	for i, n := range numbers {
-		if want := fmt.Sprintf("20261123%05d", i+1); n != want {
-			t.Fatalf("number %d is %s, want %s (gapless, unique)", i, n, want)
 		}
 	}
 }

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/hotline-dev/hotline/internal/ticket"
 )
@@ -125,106 +124,46 @@ const numberBlock = 16
 // takeDayNumber gives the smallest number left in this process's block for the day,
 // taking a new block from the day's sequence when it is empty.
 func (s *Store) takeDayNumber(ctx context.Context, tx *Tx, key string) (int, error) {
-	for range 4 {
-		if n, ok := s.takeHeldNumber(key); ok {
-			return n, nil
-		}
-		if tx.pipe.holdsQuery() { // a reservation waits to be sent: it may be enough
-			if err := tx.pipe.flush(ctx); err != nil {
-				return 0, err
-			}
-			continue
-		}
-		if err := s.ensureDaySequence(ctx, key); err != nil {
-			return 0, err
-		}
-		// No lock is held over the query: it may go with a held reservation whose reading
-		// takes the lock (ReserveTicketNumbers). Two writers refilling at once take two
-		// blocks, which is harmless.
-		rows, err := tx.query(ctx, dayNumbersQuery(key), numberBlock)
-		if err != nil {
-			return 0, err
-		}
-		err = s.readDayNumbers(key, rows)
-		if cerr := rows.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			return 0, err
-		}
-	}
-	return 0, errors.New("the day's sequence gave no number")
-}
-
-// ReserveTicketNumbers makes n numbers for the day of at ready for NextTicketNumber. On
-// PostgreSQL, when this process holds fewer for the day, the query for more goes with the
-// transaction's next round trip instead of making one of its own. If other registrations
-// use them up first, NextTicketNumber takes more as usual.
-func (tx *Tx) ReserveTicketNumbers(ctx context.Context, at time.Time, n int) error {
-	if tx.pipe == nil {
-		return nil // SQLite counts in ticket_daily_seq, in the transaction
-	}
-	key := at.In(ticket.Location).Format("20060102")
-	tx.s.numbersMu.Lock()
-	have := len(tx.s.numbers[key])
-	tx.s.numbersMu.Unlock()
-	if have >= n {
-		return nil
-	}
-	if err := tx.s.ensureDaySequence(ctx, key); err != nil {
-		return err
-	}
-	tx.pipe.addQuery("store: ticket numbers", dayNumbersQuery(key), []any{max(numberBlock, n-have)},
-		func(rows pgx.Rows) error { return tx.s.readDayNumbers(key, rows) })
-	return nil
-}
-
-func dayNumbersQuery(key string) string {
-	return `SELECT nextval('ticket_seq_` + key + `') FROM generate_series(1, $1)`
-}
-
-func (s *Store) takeHeldNumber(key string) (int, bool) {
 	s.numbersMu.Lock()
 	defer s.numbersMu.Unlock()
-	free := s.numbers[key]
-	if len(free) == 0 {
-		return 0, false
+	if free := s.numbers[key]; len(free) > 0 {
+		s.numbers[key] = free[1:]
+		return free[0], nil
 	}
-	s.numbers[key] = free[1:]
-	return free[0], true
-}
-
-// readDayNumbers adds the numbers rows hold to the day's, in order (another node, or another
-// writer here, may have taken numbers in between), and forgets past days' leftovers.
-func (s *Store) readDayNumbers(key string, rows interface {
-	Next() bool
-	Scan(...any) error
-	Err() error
-}) error {
+	if err := s.ensureDaySequence(ctx, key); err != nil {
+		return 0, err
+	}
+	rows, err := tx.query(ctx, `SELECT nextval('ticket_seq_`+key+`') FROM generate_series(1, $1)`, numberBlock)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
 	var block []int
 	for rows.Next() {
 		var n int
 		if err := rows.Scan(&n); err != nil {
-			return err
+			return 0, err
 		}
 		block = append(block, n)
 	}
 	if err := rows.Err(); err != nil {
-		return err
+		return 0, err
 	}
-	s.numbersMu.Lock()
-	defer s.numbersMu.Unlock()
+	if len(block) == 0 {
+		return 0, errors.New("the day's sequence gave no number")
+	}
+	slices.Sort(block) // another node may have taken numbers in between
 	for k := range s.numbers {
-		if k < key {
+		if k < key { // past days' leftovers are never used
 			delete(s.numbers, k)
 		}
 	}
-	free := append(s.numbers[key], block...)
-	slices.Sort(free)
-	s.numbers[key] = free
-	return nil
+	s.numbers[key] = block[1:]
+	return block[0], nil
 }
 
+// ensureDaySequence creates the day's number sequence once, outside any transaction (the
+// DDL must not hold locks while registrations run), and remembers it.
 func (s *Store) ensureDaySequence(ctx context.Context, key string) error {
 	s.daySeqMu.Lock()
 	defer s.daySeqMu.Unlock()

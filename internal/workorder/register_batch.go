@@ -76,10 +76,6 @@ func (g *registrar) submit(ctx context.Context, r *registration) error {
 // written on its own, so that one bad ticket cannot fail the others.
 func writeRegistrations(ctx context.Context, batch []*registration) {
 	err := batch[0].svc.Store.InTx(ctx, func(tx *store.Tx) error {
-		// Numbers first: if more are needed, asking for them goes with the citizens' round trip.
-		if err := tx.ReserveTicketNumbers(ctx, batch[0].t.CreatedAt, len(batch)); err != nil {
-			return err
-		}
 		var phones, names []string
 		for _, r := range batch {
 			if r.t.Phone != "" {
