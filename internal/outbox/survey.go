@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/hotline-dev/hotline/internal/access"
-	"github.com/hotline-dev/hotline/internal/notify"
 	"github.com/hotline-dev/hotline/internal/smpp"
 	"github.com/hotline-dev/hotline/internal/store"
 	"github.com/hotline-dev/hotline/internal/ticket"
@@ -58,7 +57,7 @@ func (s *Surveys) Handle(ctx context.Context, in smpp.Inbound) (bool, error) {
 	if !ok {
 		return false, nil
 	}
-	m, err := s.Store.LatestMessageTo(ctx, "sms", notify.Survey, numberForms(in.From))
+	m, err := s.Store.LatestSurveyTo(ctx, "sms", numberForms(in.From))
 	if errors.Is(err, store.ErrNotFound) {
 		return false, nil
 	}

@@ -290,19 +290,21 @@ func (s *Store) ReleaseClaims(ctx context.Context, node string, now time.Time) (
 	return int(n), err
 }
 
-// LatestMessageTo is the newest message of a template sent (or being sent) on a channel to any of the
-// recipients (a number may arrive with or without its country code).
-func (s *Store) LatestMessageTo(ctx context.Context, channel, template string, recipients []string) (*OutboxMessage, error) {
+// LatestSurveyTo is the newest satisfaction survey (template "survey", notify.Survey) sent,
+// or being sent, on a channel to any of the recipients (a number may arrive with or without
+// its country code). The template is written into the query, as in the partial index that
+// serves it (schemaSurveyRecipients).
+func (s *Store) LatestSurveyTo(ctx context.Context, channel string, recipients []string) (*OutboxMessage, error) {
 	if len(recipients) == 0 {
 		return nil, ErrNotFound
 	}
-	args := []any{channel, template}
+	args := []any{channel}
 	ph := make([]string, len(recipients))
 	for i, r := range recipients {
 		args = append(args, r)
 		ph[i] = fmt.Sprintf("$%d", len(args))
 	}
 	return scanOutbox(s.db.QueryRowContext(ctx, `SELECT `+outboxColumns+` FROM outbox
-		WHERE channel = $1 AND template = $2 AND status IN ('sent', 'sending') AND recipient IN (`+strings.Join(ph, ", ")+`)
+		WHERE template = 'survey' AND channel = $1 AND status IN ('sent', 'sending') AND recipient IN (`+strings.Join(ph, ", ")+`)
 		ORDER BY created_at DESC, id DESC LIMIT 1`, args...))
 }
