@@ -34,8 +34,8 @@ run:
 # vary from minute to minute), seeding TICKETS tickets with their search words, ticket
 # creation over HTTP by CLIENTS clients before any search and then RATIO_ROUNDS times once a
 # search has loaded the segmenter (the median ratio to the raw rate is the figure), list
-# latency at TICKETS tickets, and the server's idle memory. 8–20 minutes at 1 M tickets on the 2-core
-# reference machines (TICKETS=200000: about 4).
+# latency at TICKETS tickets, and the server's idle memory. 8–20 minutes at 1 M tickets on
+# the 2-core reference machines (TICKETS=200000: about 4).
 bench: build
 	@$(MAKE) --no-print-directory bench-sqlite
 	@$(MAKE) --no-print-directory bench-postgres
