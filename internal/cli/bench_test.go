@@ -1,9 +1,8 @@
 package cli
 
 import (
-	"bytes"
 	"context"
-	"net/http"
+	"io"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -30,10 +29,9 @@ func TestBenchHTTPAgainstRawRate(t *testing.T) {
 	addr := freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
-	var serveErr bytes.Buffer
 	go func() {
 		done <- Run(ctx, []string{"serve", "--db", db, "--data", dir, "--http", addr, "--sip", "off", "--demo",
-			"--log-level", "warn"}, &bytes.Buffer{}, &serveErr)
+			"--log-level", "warn"}, io.Discard, io.Discard)
 	}()
 	defer func() {
 		cancel()
@@ -43,18 +41,7 @@ func TestBenchHTTPAgainstRawRate(t *testing.T) {
 			t.Error("serve did not stop")
 		}
 	}()
-	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(200 * time.Millisecond) {
-		resp, err := http.Get("http://" + addr + "/healthz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				break
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("serve never became ready: %v; log: %s", err, serveErr.String())
-		}
-	}
+	waitReady(t, "http://"+addr)
 	code, key, stderr := run(t, "apikey", "create", "--db", db, "--name", "bench", "--role", "agent")
 	if code != 0 {
 		t.Fatalf("apikey: %d %s", code, stderr)

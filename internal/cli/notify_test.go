@@ -222,9 +222,11 @@ func seedNotifyCity(t *testing.T, db string) {
 	}
 }
 
+// waitReady waits for serve to answer /healthz; loading the demo city may take a while on a
+// busy CI machine.
 func waitReady(t *testing.T, base string) {
 	t.Helper()
-	waitFor(t, "serve ready", func() bool {
+	waitWithin(t, "serve ready", 60*time.Second, func() bool {
 		resp, err := http.Get(base + "/healthz")
 		if err != nil {
 			return false
@@ -237,9 +239,14 @@ func waitReady(t *testing.T, base string) {
 // waitFor polls cond for up to 10 s.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); !cond(); {
+	waitWithin(t, what, 10*time.Second, cond)
+}
+
+func waitWithin(t *testing.T, what string, d time.Duration, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(d); !cond(); {
 		if time.Now().After(deadline) {
-			t.Fatalf("no %s within 10s", what)
+			t.Fatalf("no %s within %s", what, d)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
