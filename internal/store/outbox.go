@@ -2,11 +2,14 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/google/uuid"
 )
 
 // Outbox statuses: queued → sending → sent, or failed (waiting to retry) → … → dead.
@@ -66,16 +69,22 @@ func scanOutbox(row scanner) (*OutboxMessage, error) {
 }
 
 // Enqueue writes a message in the caller's transaction, due at m.NextAttemptAt (now when
-// zero). A message whose idempotency key is taken is not written again.
+// zero). A message with an idempotency key gets its id from the key and m.CreatedAt
+// (outboxID), so a second message with the key and time is not written: the caller gives
+// both (the SLA hook: the event's key and time). Without a key the id is new.
 func (tx *Tx) Enqueue(ctx context.Context, m *OutboxMessage) error {
+	if m.CreatedAt.IsZero() {
+		m.CreatedAt = tx.s.now().UTC()
+	}
 	if m.ID == "" {
-		m.ID = NewID()
+		if m.IdempotencyKey != "" {
+			m.ID = outboxID(m.IdempotencyKey, m.CreatedAt)
+		} else {
+			m.ID = NewID()
+		}
 	}
 	if m.IdempotencyKey == "" {
 		m.IdempotencyKey = m.ID
-	}
-	if m.CreatedAt.IsZero() {
-		m.CreatedAt = tx.s.now().UTC()
 	}
 	if m.NextAttemptAt.IsZero() {
 		m.NextAttemptAt = m.CreatedAt
@@ -83,7 +92,7 @@ func (tx *Tx) Enqueue(ctx context.Context, m *OutboxMessage) error {
 	m.Status = OutboxQueued
 	return tx.execLater(ctx, "store: enqueue", `INSERT INTO outbox (id, channel, recipient, template, subject, body, ticket_id,
 		ticket_number, idempotency_key, status, attempts, next_attempt_at, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $12) ON CONFLICT (idempotency_key) DO NOTHING`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $12) ON CONFLICT DO NOTHING`,
 		m.ID, m.Channel, m.Recipient, m.Template, m.Subject, m.Body, m.TicketID, m.TicketNumber, m.IdempotencyKey,
 		m.Status, ms(m.NextAttemptAt), ms(m.CreatedAt))
 }
@@ -211,7 +220,12 @@ func (s *Store) ListOutbox(ctx context.Context, f OutboxFilter) ([]*OutboxMessag
 		args = append(args, v)
 		where = append(where, fmt.Sprintf(cond, len(args)))
 	}
-	if f.Status != "" {
+	switch f.Status {
+	case "":
+	case OutboxFailed, OutboxDead:
+		// Written out as outbox_trouble's predicate, so that either planner reads that index.
+		where = append(where, "status = '"+f.Status+"' AND status IN ('failed', 'dead')")
+	default:
 		add("status = $%d", f.Status)
 	}
 	if f.Channel != "" {
@@ -307,4 +321,19 @@ func (s *Store) LatestSurveyTo(ctx context.Context, channel string, recipients [
 	return scanOutbox(s.db.QueryRowContext(ctx, `SELECT `+outboxColumns+` FROM outbox
 		WHERE template = 'survey' AND channel = $1 AND status IN ('sent', 'sending') AND recipient IN (`+strings.Join(ph, ", ")+`)
 		ORDER BY created_at DESC, id DESC LIMIT 1`, args...))
+}
+
+// outboxID is the id of the message with idempotency key key created at at: a UUIDv7 (time
+// ordered, like NewID) of at whose other bits come from the key's SHA-256.
+func outboxID(key string, at time.Time) string {
+	sum := sha256.Sum256([]byte(key))
+	var u uuid.UUID
+	ms := uint64(at.UnixMilli())
+	for i := 0; i < 6; i++ {
+		u[i] = byte(ms >> (40 - 8*i))
+	}
+	copy(u[6:], sum[:10])
+	u[6] = u[6]&0x0f | 0x70 // version 7
+	u[8] = u[8]&0x3f | 0x80 // RFC 9562 variant
+	return u.String()
 }

@@ -202,7 +202,7 @@ func render(schema string, repl ...string) string {
 
 // schemas lists the migrations in order. Append only; each may live in its own file.
 var schemas = []string{schemaV1, schemaV2, schemaVoice, schemaSearch, schemaLists, schemaSuspend, schemaNotify, schemaDesk, schemaPhone, schemaKB2, schemaListsPhone, schemaListsRare, schemaSearchWeek,
-	schemaLeanTicketIndexes, schemaSurveyRecipients}
+	schemaLeanTicketIndexes, schemaSurveyRecipients, schemaLeanWrites}
 
 var sqliteMigrations, postgresMigrations = renderAll()
 
