@@ -274,6 +274,17 @@ func (r pipedRow) Scan(dest ...any) error {
 	return err
 }
 
+// PlanOnce has PostgreSQL plan each statement of the transaction once and reuse the plan
+// (plan_cache_mode), for writes whose plan cannot depend on their values. A registration
+// batch's multi-row INSERTs were otherwise planned anew on most executions: planning was
+// 8 % of the backends' CPU in a creation run, 2 % with this. SQLite: nothing to do.
+func (tx *Tx) PlanOnce(ctx context.Context) error {
+	if tx.s.dialect.name != "postgres" {
+		return nil
+	}
+	return tx.execLater(ctx, "store: plan once", "SET LOCAL plan_cache_mode = force_generic_plan")
+}
+
 // inPipelinedTx runs fn in a PostgreSQL transaction on a connection of its own, BEGIN and
 // COMMIT travelling in the pipeline with the statements around them.
 func (s *Store) inPipelinedTx(ctx context.Context, fn func(*Tx) error) (err error) {

@@ -76,6 +76,9 @@ func (g *registrar) submit(ctx context.Context, r *registration) error {
 // written on its own, so that one bad ticket cannot fail the others.
 func writeRegistrations(ctx context.Context, batch []*registration) {
 	err := batch[0].svc.Store.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.PlanOnce(ctx); err != nil {
+			return err
+		}
 		var phones, names []string
 		for _, r := range batch {
 			if r.t.Phone != "" {
