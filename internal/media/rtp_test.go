@@ -280,10 +280,12 @@ func TestInactivityCountsFromTheLastPacket(t *testing.T) {
 	to := &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: s.LocalPort()}
 	done := make(chan error, 1)
 	go func() { done <- s.Run(context.Background()) }()
+	// last is taken before each send: the session cannot have the packet earlier, whereas a
+	// time taken after the send may be late by however long the test was descheduled.
 	var last time.Time
 	for range 40 { // 800 ms of audio, longer than the timeout
-		p.send(to, PTPCMU, EncodeULaw(tone(FrameSamples, 1000), nil), FrameSamples)
 		last = time.Now()
+		p.send(to, PTPCMU, EncodeULaw(tone(FrameSamples, 1000), nil), FrameSamples)
 		time.Sleep(20 * time.Millisecond)
 	}
 	select {
