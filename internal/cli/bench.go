@@ -159,12 +159,12 @@ writes nothing), which shows what the server and this client manage on the same 
 			return err
 		}
 		ratios = append(ratios, res.PerSecond()/raw.PerSecond())
-		fmt.Fprintf(e.stdout, "  then raw insert (%s): %.0f rows/s; creation ÷ raw = %.2f\n", raw.Driver, raw.PerSecond(), ratios[len(ratios)-1])
+		fmt.Fprintf(e.stdout, "  then raw insert (%s): %.0f rows/s; creation ÷ raw = %.3f\n", raw.Driver, raw.PerSecond(), ratios[len(ratios)-1])
 	}
 	if *rounds > 1 {
 		fmt.Fprintf(e.stdout, "median of %d rounds: %.0f tickets/s", *rounds, median(rates))
 		if len(ratios) > 0 {
-			fmt.Fprintf(e.stdout, ", creation ÷ raw %.2f (lowest %.2f, highest %.2f)", median(ratios), slices.Min(ratios), slices.Max(ratios))
+			fmt.Fprintf(e.stdout, ", creation ÷ raw %.3f (lowest %.3f, highest %.3f)", median(ratios), slices.Min(ratios), slices.Max(ratios))
 		}
 		fmt.Fprintln(e.stdout)
 	}

@@ -58,10 +58,10 @@ func TestBenchHTTPAgainstRawRate(t *testing.T) {
 	if n := len(regexp.MustCompile(`(?m)^http create: 2 clients, [1-9]\d* tickets`).FindAllString(stdout, -1)); n != 3 {
 		t.Errorf("%d creation runs, want 3: %q", n, stdout)
 	}
-	if n := len(regexp.MustCompile(`(?m)^  then raw insert \(sqlite\): [1-9]\d* rows/s; creation ÷ raw = \d+\.\d\d$`).FindAllString(stdout, -1)); n != 3 {
+	if n := len(regexp.MustCompile(`(?m)^  then raw insert \(sqlite\): [1-9]\d* rows/s; creation ÷ raw = \d+\.\d{3}$`).FindAllString(stdout, -1)); n != 3 {
 		t.Errorf("%d raw runs, want 3: %q", n, stdout)
 	}
-	if !regexp.MustCompile(`(?m)^median of 3 rounds: [1-9]\d* tickets/s, creation ÷ raw \d+\.\d\d \(lowest \d+\.\d\d, highest \d+\.\d\d\)$`).MatchString(stdout) {
+	if !regexp.MustCompile(`(?m)^median of 3 rounds: [1-9]\d* tickets/s, creation ÷ raw \d+\.\d{3} \(lowest \d+\.\d{3}, highest \d+\.\d{3}\)$`).MatchString(stdout) {
 		t.Errorf("no median line: %q", stdout)
 	}
 
