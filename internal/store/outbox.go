@@ -220,11 +220,21 @@ func (s *Store) ListOutbox(ctx context.Context, f OutboxFilter) ([]*OutboxMessag
 		args = append(args, v)
 		where = append(where, fmt.Sprintf(cond, len(args)))
 	}
+	// The statuses a few messages have are read through a partial index, whose predicate is
+	// written out so that either planner uses it: outbox_due for queued, outbox_trouble for
+	// sending, failed and dead. Sent, the bulk, is read newest first by id.
+	from := ` FROM outbox`
 	switch f.Status {
 	case "":
-	case OutboxFailed, OutboxDead:
-		// Written out as outbox_trouble's predicate, so that either planner reads that index.
-		where = append(where, "status = '"+f.Status+"' AND status IN ('failed', 'dead')")
+	case OutboxQueued:
+		where = append(where, "status = 'queued' AND status IN ('queued', 'sending', 'failed')")
+		if s.dialect.name == "sqlite" {
+			// Without statistics SQLite walks the primary key for the order, through every
+			// sent message when a few are queued.
+			from += ` INDEXED BY outbox_due`
+		}
+	case OutboxSending, OutboxFailed, OutboxDead:
+		where = append(where, "status = '"+f.Status+"' AND status IN ('sending', 'failed', 'dead')")
 	default:
 		add("status = $%d", f.Status)
 	}
@@ -240,7 +250,7 @@ func (s *Store) ListOutbox(ctx context.Context, f OutboxFilter) ([]*OutboxMessag
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 100
 	}
-	q := `SELECT ` + outboxColumns + ` FROM outbox`
+	q := `SELECT ` + outboxColumns + from
 	if len(where) > 0 {
 		q += ` WHERE ` + strings.Join(where, " AND ")
 	}

@@ -50,11 +50,26 @@ func testOutboxKeysAndStatuses(t *testing.T, st *store.Store) {
 		t.Fatalf("newest first: got %s, want %s", all[0].ID, c.ID)
 	}
 
-	// a fails for now, b is given up, c is sent.
+	count := func(status string) int {
+		t.Helper()
+		got, err := st.ListOutbox(ctx, store.OutboxFilter{Status: status})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(got)
+	}
+	if q, s := count(store.OutboxQueued), count(store.OutboxSending); q != 3 || s != 0 {
+		t.Fatalf("before the claim: %d queued, %d sending; want 3 and 0", q, s)
+	}
 	claimed, err := st.ClaimMessages(ctx, at.Add(time.Second), time.Minute, "n1", 10)
 	if err != nil || len(claimed) != 3 {
 		t.Fatalf("claimed %d, %v", len(claimed), err)
 	}
+	if q, s := count(store.OutboxQueued), count(store.OutboxSending); q != 0 || s != 3 {
+		t.Fatalf("after the claim: %d queued, %d sending; want 0 and 3", q, s)
+	}
+
+	// a fails for now, b is given up, c is sent.
 	for id, r := range map[string]store.OutboxResult{
 		a.ID: {Status: store.OutboxFailed, Error: "busy", Next: at.Add(time.Hour), At: at},
 		b.ID: {Status: store.OutboxDead, Error: "no such number", At: at},
@@ -73,7 +88,7 @@ func testOutboxKeysAndStatuses(t *testing.T, st *store.Store) {
 			t.Errorf("status %s: got %d messages, want only %s", status, len(got), want)
 		}
 	}
-	if got, err := st.ListOutbox(ctx, store.OutboxFilter{Status: store.OutboxQueued}); err != nil || len(got) != 0 {
-		t.Errorf("status queued: %d messages, %v; want none", len(got), err)
+	if q, s := count(store.OutboxQueued), count(store.OutboxSending); q != 0 || s != 0 {
+		t.Errorf("at the end: %d queued, %d sending; want none", q, s)
 	}
 }
