@@ -7,7 +7,6 @@ import (
 	"context"
 	crand "crypto/rand"
 	"encoding/binary"
-	"encoding/hex"
 	"fmt"
 	"io"
 	mrand "math/rand/v2"
@@ -400,15 +399,10 @@ func sortTimes(ts []time.Time) {
 func (s *seeder) id(at time.Time) string { return uuidAt(at, s.idRnd) }
 
 func uuidAt(at time.Time, r *mrand.Rand) string {
-	var b [16]byte
-	ms := uint64(at.UnixMilli())
-	b[0], b[1], b[2], b[3], b[4], b[5] = byte(ms>>40), byte(ms>>32), byte(ms>>24), byte(ms>>16), byte(ms>>8), byte(ms)
-	binary.BigEndian.PutUint64(b[8:], r.Uint64())
-	binary.BigEndian.PutUint16(b[6:], uint16(r.Uint32()))
-	b[6] = b[6]&0x0f | 0x70
-	b[8] = b[8]&0x3f | 0x80
-	h := hex.EncodeToString(b[:])
-	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+	var rest [10]byte
+	binary.BigEndian.PutUint64(rest[2:], r.Uint64())
+	binary.BigEndian.PutUint16(rest[:2], uint16(r.Uint32()))
+	return store.IDAt(at, rest[:])
 }
 
 type stateWeight struct {

@@ -8,8 +8,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-
-	"github.com/google/uuid"
 )
 
 // Outbox statuses: queued → sending → sent, or failed (waiting to retry) → … → dead.
@@ -333,17 +331,9 @@ func (s *Store) LatestSurveyTo(ctx context.Context, channel string, recipients [
 		ORDER BY created_at DESC, id DESC LIMIT 1`, args...))
 }
 
-// outboxID is the id of the message with idempotency key key created at at: a UUIDv7 (time
-// ordered, like NewID) of at whose other bits come from the key's SHA-256.
+// outboxID is the id of the message with idempotency key key created at at: time ordered,
+// like NewID's, its other bits from the key's SHA-256.
 func outboxID(key string, at time.Time) string {
 	sum := sha256.Sum256([]byte(key))
-	var u uuid.UUID
-	ms := uint64(at.UnixMilli())
-	for i := 0; i < 6; i++ {
-		u[i] = byte(ms >> (40 - 8*i))
-	}
-	copy(u[6:], sum[:10])
-	u[6] = u[6]&0x0f | 0x70 // version 7
-	u[8] = u[8]&0x3f | 0x80 // RFC 9562 variant
-	return u.String()
+	return IDAt(at, sum[:])
 }

@@ -20,6 +20,21 @@ import (
 // NewID returns a new stable, time-ordered identifier (UUIDv7).
 func NewID() string { return uuid.Must(uuid.NewV7()).String() }
 
+// IDAt is an identifier like NewID's for the instant at, its other 74 bits taken from rest
+// (at least 10 bytes): ids made for past times (a seed) or made again from the same input
+// (an outbox message's key) still sort by time.
+func IDAt(at time.Time, rest []byte) string {
+	var u uuid.UUID
+	ms := uint64(at.UnixMilli())
+	for i := range 6 {
+		u[i] = byte(ms >> (40 - 8*i))
+	}
+	copy(u[6:], rest[:10])
+	u[6] = u[6]&0x0f | 0x70 // version 7
+	u[8] = u[8]&0x3f | 0x80 // RFC 9562 variant
+	return u.String()
+}
+
 const ticketColumns = `id, number, state, channel, request_type, category_id, region_id, address, lat, lng,
 	subject, description, citizen_id, phone, citizen_name, urgency, department_id, parent_department_id,
 	handler_id, co_departments, sign_deadline, handle_deadline, overdue, supervised, urge_count,
