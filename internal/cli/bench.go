@@ -73,6 +73,9 @@ indexes are dropped for the load and built once after it.`)
 		fmt.Fprintf(e.stdout, "  (into empty tables: secondary indexes dropped for the load and built after it in %.1fs)\n",
 			res.IndexBuild.Seconds())
 	}
+	if st.Driver() == "postgres" {
+		fmt.Fprintf(e.stdout, "  (planner statistics gathered in %.1fs)\n", res.Analyze.Seconds())
+	}
 	var parts []string
 	for _, s := range ticket.States {
 		parts = append(parts, fmt.Sprintf("%s %d", s, res.States[s]))

@@ -34,10 +34,30 @@ func TestSeed(t *testing.T) {
 				}
 				return n
 			}
+			// PostgreSQL's planner statistics of the loaded tables (pg_stats reads the catalogue,
+			// so it shows them as soon as ANALYZE commits); SQLite gathers none.
+			stats := func() int {
+				q := `SELECT COUNT(*) FROM sqlite_master WHERE name = 'sqlite_stat1'`
+				if b.Name == "postgres" {
+					q = `SELECT COUNT(DISTINCT tablename) FROM pg_stats WHERE schemaname = current_schema()
+						AND tablename IN ('tickets', 'ticket_events', 'citizens')`
+				}
+				var n int
+				if err := st.DB().QueryRow(q).Scan(&n); err != nil {
+					t.Fatal(err)
+				}
+				return n
+			}
 			before := indexes()
+			if n := stats(); n != 0 {
+				t.Fatalf("statistics before the seed: %d", n)
+			}
 			res, err := Seed(ctx, st, SeedOptions{Tickets: 3000, Batch: 700, Seed: 1})
 			if err != nil {
 				t.Fatal(err)
+			}
+			if want, n := map[string]int{"postgres": 3}[b.Name], stats(); n != want {
+				t.Errorf("tables with planner statistics after the seed: %d, want %d", n, want)
 			}
 			if n, _ := st.CountTickets(ctx); n != 3000 || res.Tickets != 3000 {
 				t.Fatalf("count %d, result %d", n, res.Tickets)

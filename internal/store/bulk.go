@@ -14,6 +14,7 @@ import (
 
 	"github.com/hotline-dev/hotline/internal/citizen"
 	"github.com/hotline-dev/hotline/internal/ticket"
+	"github.com/jackc/pgx/v5"
 )
 
 // placeholders returns "($1, $2), ($3, $4)…" for rows of cols values, or "(?, ?), (?, ?)…"
@@ -312,4 +313,22 @@ func (s *Store) CreateIndexes(ctx context.Context, defs []string) error {
 		}
 		return nil
 	})
+}
+
+// AnalyzeAfterLoad gathers PostgreSQL's planner statistics of tables after a bulk load.
+// Autovacuum gathers them eventually, or never where it is off (this machine's PostgreSQL);
+// until then the planner guesses that any state or department matches 0.5 % of the rows and
+// ANDs two bitmaps where one index would do: a department's processing tickets took 62 ms
+// at 1.2 M tickets without statistics and 7 ms with them. SQLite is left alone: its lists
+// name their indexes and were measured without statistics, which it never gathers itself.
+func (s *Store) AnalyzeAfterLoad(ctx context.Context, tables ...string) error {
+	if s.dialect.name != "postgres" {
+		return nil
+	}
+	for _, t := range tables {
+		if _, err := s.db.ExecContext(ctx, `ANALYZE `+pgx.Identifier{t}.Sanitize()); err != nil {
+			return fmt.Errorf("store: analyze %s: %w", t, err)
+		}
+	}
+	return nil
 }
