@@ -83,14 +83,13 @@ func Seed(ctx context.Context, st *store.Store, opt SeedOptions) (res *SeedResul
 	}
 	res = &SeedResult{States: map[ticket.State]int{}}
 	// Deferred first, so it runs last, once the indexes are back: the planner's statistics
-	// of what was loaded (PostgreSQL; see Store.AnalyzeAfterLoad).
+	// of what was loaded (PostgreSQL; see Store.AnalyzeAfterLoad), then the timing of it all.
 	defer func() {
-		if retErr != nil {
-			return
+		if retErr == nil {
+			t0 := time.Now()
+			retErr = st.AnalyzeAfterLoad(context.WithoutCancel(ctx), "tickets", "ticket_events", "citizens")
+			res.Analyze = time.Since(t0)
 		}
-		t0 := time.Now()
-		retErr = st.AnalyzeAfterLoad(context.WithoutCancel(ctx), "tickets", "ticket_events", "citizens")
-		res.Analyze = time.Since(t0)
 		res.Elapsed = time.Since(start)
 		res.PerSecond = float64(res.Tickets) / res.Elapsed.Seconds()
 	}()
@@ -107,8 +106,6 @@ func Seed(ctx context.Context, st *store.Store, opt SeedOptions) (res *SeedResul
 				retErr = err
 			}
 			res.IndexBuild = time.Since(t0)
-			res.Elapsed = time.Since(start)
-			res.PerSecond = float64(res.Tickets) / res.Elapsed.Seconds()
 		}()
 	}
 	times := s.spread(opt.Tickets, opt.Now)
@@ -236,8 +233,6 @@ func Seed(ctx context.Context, st *store.Store, opt SeedOptions) (res *SeedResul
 		}
 	}
 	res.Citizens = len(newCits)
-	res.Elapsed = time.Since(start)
-	res.PerSecond = float64(res.Tickets) / res.Elapsed.Seconds()
 	return res, nil
 }
 
